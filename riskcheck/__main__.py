@@ -1,0 +1,3 @@
+from riskcheck.cli import main
+
+main()

@@ -1,0 +1,185 @@
+"""The case model: case format 1 (``spec/case-format.md``), validated strictly.
+
+Absent means unknown, and the defaults below say so explicitly ("unknown", ``False`` for
+"not checked" / "not in writing"), so the rules never see a silently assumed good case.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from riskcheck.loading import Document
+from riskcheck.validation import LocatedError, validate
+from riskcheck.vocabulary import (BonusBasis, Channel, DocumentKind, EmploymentType, OvertimeScheme, Role,
+                                  Stage, Topic, YesNoUnknown)
+
+
+def _yes_no(value: Any) -> Any:
+    """YAML 1.1 reads ``yes``/``no``/``on``/``off`` as booleans; take them back as words."""
+    return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+
+
+def _text(value: Any) -> Any:
+    """Free-text fields also accept a bare number (``renewal_cap: 5``)."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+YesNo = Annotated[YesNoUnknown, BeforeValidator(_yes_no)]
+Text = Annotated[str, BeforeValidator(_text)]
+Yen = Annotated[int, Field(ge=0, le=10**12)]
+Months = Annotated[float, Field(ge=0, le=120)]
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Candidate(Model):
+    current_annual_income: Yen | None = None
+    age: Annotated[int, Field(ge=0, le=150)] | None = None
+
+
+class Offer(Model):
+    company: Text | None = None
+    position: Text | None = None
+    employment_type: EmploymentType | None = None
+    stage: Stage | None = None
+    acceptance_deadline: date | None = None
+    start_date: date | None = None
+
+
+class Person(Model):
+    id: Text
+    role: Role = "unknown"
+    name: Text | None = None
+    assigns_work: bool | None = None
+    decides_pay: bool | None = None
+
+
+class Document_(Model):
+    kind: DocumentKind
+    received: Union[date, Literal[False]] | None = None
+    covers: list[Topic] = []
+
+
+class Promise(Model):
+    topic: Topic
+    said: Text | None = None
+    by: Text | None = None
+    source: DocumentKind | None = None
+    stage: Stage | None = None
+    channel: Channel | None = None
+    in_writing: bool = False
+    confirmed_by: list[Text] = []
+
+    @model_validator(mode="after")
+    def _has_origin(self) -> Promise:
+        if self.by is None and self.source is None:
+            raise ValueError("a promise needs 'by' (a person) or 'source' (a document kind)")
+        return self
+
+
+class Bonus(Model):
+    basis: BonusBasis = "unknown"
+    guaranteed_months: Months | None = None
+    stated_months: tuple[Months, Months] | None = None
+    in_writing: bool = False
+
+
+class Overtime(Model):
+    scheme: OvertimeScheme = "unknown"
+    fixed_hours: Annotated[float, Field(ge=0, le=744)] | None = None
+    fixed_amount: Yen | None = None
+    excess_paid: YesNo = "unknown"
+    clause_checked: bool = False
+
+
+class Probation(Model):
+    months: Months | None = None
+    conditions_differ: YesNo = "unknown"
+
+
+class Scope(Model):
+    initial: Text | None = None
+    change_scope: Text = "unknown"
+
+
+class Contract(Model):
+    ends: date | None = None
+    renewal_criteria: Text = "unknown"
+    renewal_cap: Text = "unknown"
+
+
+class Remote(Model):
+    policy: Text = "unknown"
+
+
+class Terms(Model):
+    monthly_salary: Yen | None = None
+    bonus: Bonus = Bonus()
+    overtime: Overtime = Overtime()
+    probation: Probation = Probation()
+    location: Scope = Scope()
+    duties: Scope = Scope()
+    contract: Contract = Contract()
+    remote: Remote = Remote()
+
+
+class Waiver(Model):
+    """An accepted risk: the finding stays in the report, marked as waived, until ``expires``."""
+
+    rule: Text
+    case: Text | None = None
+    reason: Text
+    accepted_by: Text
+    expires: date
+
+
+class Expect(Model):
+    """What a fixture case expects of the rules (used by ``riskcheck test``)."""
+
+    fire: list[Text] = []
+    silent: list[Text] = []
+
+
+class Case(Model):
+    riskcheck: Literal[1]
+    id: Text | None = None
+    candidate: Candidate = Candidate()
+    offer: Offer = Offer()
+    people: list[Person] = []
+    documents: list[Document_] = []
+    promises: list[Promise] = []
+    terms: Terms = Terms()
+    waivers: list[Waiver] = []
+    expect: Expect | None = None
+
+    @model_validator(mode="after")
+    def _references(self) -> Case:
+        ids = [p.id for p in self.people]
+        for i, person_id in enumerate(ids):
+            if person_id in ids[:i]:
+                raise LocatedError(("people", i, "id"), f"person id '{person_id}' is used twice")
+        known = set(ids)
+        for i, promise in enumerate(self.promises):
+            if promise.by is not None and promise.by not in known:
+                raise LocatedError(("promises", i, "by"), f"'{promise.by}' is not a person in people "
+                               f"(known: {', '.join(ids) or 'none'})")
+            for j, who in enumerate(promise.confirmed_by):
+                if who not in known:
+                    raise LocatedError(("promises", i, "confirmed_by", j), f"'{who}' is not a person in people "
+                                   f"(known: {', '.join(ids) or 'none'})")
+        return self
+
+
+def load_case(doc: Document, default_id: str) -> Case:
+    """A validated case from a parsed document; ``id`` defaults to ``default_id``."""
+    case = validate(Case, doc)
+    if case.id is None:
+        case.id = default_id
+    return case

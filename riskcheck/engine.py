@@ -1,0 +1,100 @@
+"""Driving durable_rules: compiled rules in, facts in, matches out, every known trap contained.
+
+The C engine is used directly as a matcher (see ``shared/durable-rules.md``), never through
+``durable.engine.Host``:
+
+* no Host, so no background timer threads racing the matcher, and no Python actions
+  (an action with two parameters would silently turn async);
+* facts of one case go in one ``assert_facts`` call, the marker fact last, so every ``$not``
+  is evaluated with all facts present; unmatched facts (result code 1) are normal;
+* ``$or`` branches fire once each: matches are de-duplicated by (rule, bound facts);
+* joins never use the engine's own ``id`` attribute (it can read freed memory);
+* each case's state is deleted right after it, so the 1024-session limit is never reached,
+  and the state pool is pre-warmed so ``delete_state`` never frees an uninitialised slot;
+* rules and facts are serialised the same way (ASCII JSON): a non-ASCII literal encoded
+  differently on each side silently never matches.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sys
+from typing import Any
+
+from riskcheck.conditions import MARKER
+from riskcheck.errors import RiskcheckError
+
+
+def _import_engine() -> Any:
+    """Import the C extension with lazy symbol binding.
+
+    On Python 3.13 a plain build of durable-rules 2.0.28 references ``PyEval_CallObject``,
+    which 3.13 removed; it is only called from the store/queue callbacks this driver never
+    registers, so binding symbols lazily lets the module load and work unchanged.
+    """
+    flags = sys.getdlopenflags()
+    sys.setdlopenflags((flags & ~os.RTLD_NOW) | os.RTLD_LAZY)
+    try:
+        import durable_rules_engine
+    finally:
+        sys.setdlopenflags(flags)
+    return durable_rules_engine
+
+
+dre = _import_engine()
+
+WARM_RULE = {"all": [{"m": {"t": "_warm"}}]}
+WARM_SLOTS = 64
+_names = itertools.count()
+
+Match = tuple[str, dict[str, dict[str, Any]]]
+"""A rule id and its bound facts by alias (``unless`` patterns bind nothing)."""
+
+
+class EngineError(RiskcheckError):
+    """durable_rules refused a ruleset or a case."""
+
+
+class Matcher:
+    """One durable_rules ruleset; ``match`` runs one case's facts through it."""
+
+    def __init__(self, rules: dict[str, dict[str, Any]]):
+        ruleset = {**rules, "_warm": WARM_RULE}
+        try:
+            self._handle = dre.create_ruleset(f"riskcheck{next(_names)}", json.dumps(ruleset))
+        except Exception as exc:  # the C extension raises plain Exception with an error code
+            raise EngineError(f"durable_rules rejected the rules: {exc}") from None
+        self._sids = itertools.count()
+        for _ in range(WARM_SLOTS):
+            self._run([{"id": "w", "t": "_warm"}])
+
+    def match(self, facts: list[dict[str, Any]]) -> list[Match]:
+        """All distinct rule matches for one case's facts."""
+        seen: dict[tuple[str, tuple[str, ...]], Match] = {}
+        for rule, frame in self._run([*facts, {"id": MARKER, "t": MARKER}]):
+            bound = {alias: fact for alias, fact in frame.items() if alias != MARKER}
+            seen.setdefault((rule, tuple(sorted(f["id"] for f in bound.values()))), (rule, bound))
+        return list(seen.values())
+
+    def _run(self, facts: list[dict[str, Any]]) -> list[Match]:
+        sid = f"s{next(self._sids)}"
+        payload = json.dumps([{**fact, "sid": sid} for fact in facts])
+        out: list[Match] = []
+        try:
+            code, state = dre.assert_facts(self._handle, payload)
+            if code == 2:
+                raise EngineError("durable_rules saw a duplicate fact")
+            started = dre.start_action_for_state(self._handle, state)
+            message = started[1] if started else None
+            while message:
+                out.extend(json.loads(message).items())
+                message = dre.complete_and_start_action(self._handle, state)
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise EngineError(f"durable_rules failed on this case: {exc}") from None
+        finally:
+            dre.delete_state(self._handle, sid)
+        return out

@@ -1,0 +1,65 @@
+"""The one path a case takes: read, validate, turn into facts, match, build findings."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any
+
+from riskcheck import facts, findings, waivers
+from riskcheck.case import Case, Waiver, load_case
+from riskcheck.engine import Matcher
+from riskcheck.errors import RiskcheckError
+from riskcheck.loading import MAX_BYTES, Document, load
+from riskcheck.report import CaseResult
+from riskcheck.rulepack import Rule, RulePack
+
+
+def case_id_for(source: str) -> str:
+    """The default case id: the file name without its extension."""
+    return os.path.splitext(os.path.basename(source))[0]
+
+
+class Checker:
+    """Rule packs compiled once into one matcher; evaluates any number of cases."""
+
+    def __init__(self, packs: list[RulePack], lang: str = "en", extra_waivers: list[Waiver] | None = None,
+                 today: date | None = None, redact: bool = False, max_bytes: int = MAX_BYTES):
+        self.packs = packs
+        self.rules: dict[str, Rule] = {rule.id: rule for pack in packs for rule in pack.rules}
+        self.matcher = Matcher({rid: rule.compiled.ruleset_rule for rid, rule in self.rules.items()})
+        self.lang = lang
+        self.waivers = extra_waivers or []
+        self.today = today or date.today()
+        self.redact = redact
+        self.max_bytes = max_bytes
+
+    def check_case(self, case: Case, source: str) -> CaseResult:
+        case_facts = facts.build(case)
+        case_fact = case_facts[0]
+        found = [findings.build(self.rules[rule], bound, case_fact, self.lang, self.redact)
+                 for rule, bound in self.matcher.match(case_facts)]
+        found.sort(key=findings.Finding.sort_key)
+        assert case.id is not None
+        waivers.apply(found, [*case.waivers, *self.waivers], case.id, self.today)
+        return CaseResult(case.id, source, found)
+
+    def check_document(self, doc: Document, default_id: str) -> CaseResult:
+        """Evaluate a parsed document; a validation or engine problem becomes an error result."""
+        try:
+            return self.check_case(load_case(doc, default_id), doc.source)
+        except RiskcheckError as exc:
+            return CaseResult(_id_of(doc.data, default_id), doc.source, error=str(exc))
+
+    def check_file(self, path: str) -> CaseResult:
+        try:
+            doc = load(path, self.max_bytes)
+        except RiskcheckError as exc:
+            return CaseResult(case_id_for(path), path, error=str(exc))
+        return self.check_document(doc, case_id_for(path))
+
+
+def _id_of(data: Any, default: str) -> str:
+    """The case's own id if the data has a usable one, for error entries."""
+    value = data.get("id") if isinstance(data, dict) else None
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else default

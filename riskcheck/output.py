@@ -1,0 +1,27 @@
+"""Writing output: to stdout, or atomically to a file (a complete file or none at all)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from typing import IO, Iterator
+
+import click
+
+
+@contextmanager
+def open_output(path: str | None, encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """A text stream for the output: stdout, or a temporary file renamed over ``path`` on success."""
+    if path is None or path == "-":
+        yield click.get_text_stream("stdout")
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".riskcheck-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
