@@ -6,13 +6,18 @@ import click
 
 from riskcheck.cli.options import evaluation_options, fail, make_checker
 from riskcheck.output import open_output
-from riskcheck.render import RENDERERS, render
+from riskcheck.render import render
+from riskcheck.render.json_ import JsonRenderer
+from riskcheck.render.text import TextRenderer
 from riskcheck.report import exit_code, packs_entry
+
+FORMATS = {"text": TextRenderer, "json": JsonRenderer}
+"""The views ``check`` offers of its one-case report."""
 
 
 @click.command()
 @click.argument("case_file", type=click.Path(dir_okay=False, allow_dash=False))
-@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @evaluation_options
@@ -25,7 +30,7 @@ def check(case_file: str, fmt: str, output: str | None, rules: tuple[str, ...], 
     checker = make_checker(rules, no_default_rules, lang, waivers_file, redact, today)
     result = checker.check_file(case_file)
     with open_output(output) as out:
-        summary = render(fmt, out, [result.to_dict(fail_on)], packs=packs_entry(checker.packs), lang=lang,
+        summary = render(FORMATS[fmt], out, [result.to_dict(fail_on)], packs=packs_entry(checker.packs), lang=lang,
                          fail_on=fail_on)
     if result.error:
         fail(result.error)

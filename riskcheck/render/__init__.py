@@ -28,22 +28,12 @@ class Renderer:
         raise NotImplementedError
 
 
-def _registry() -> dict[str, type[Renderer]]:
-    from riskcheck.render.json_ import JsonRenderer
-    from riskcheck.render.text import TextRenderer
-
-    return {"json": JsonRenderer, "text": TextRenderer}
-
-
-RENDERERS: dict[str, type[Renderer]] = _registry()
-
-
-def render(fmt: str, out: IO[str], entries: Iterable[dict[str, Any]], *, packs: list[dict[str, str]], lang: str,
+def render(renderer_class: type[Renderer], out: IO[str], entries: Iterable[dict[str, Any]], *, packs: list[dict[str, str]], lang: str,
            fail_on: str) -> dict[str, Any]:
-    """Stream ``entries`` through the ``fmt`` renderer; returns the summary."""
+    """Stream ``entries`` through a renderer; returns the summary."""
     from riskcheck import __version__
 
-    renderer = RENDERERS[fmt](out, packs=packs, lang=lang, fail_on=fail_on, generator=f"riskcheck {__version__}")
+    renderer = renderer_class(out, packs=packs, lang=lang, fail_on=fail_on, generator=f"riskcheck {__version__}")
     summary = Summary()
     for entry in entries:
         summary.add(entry)
