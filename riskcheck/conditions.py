@@ -13,7 +13,7 @@ A rule matches when every ``when`` pattern matches a fact and no ``unless`` patt
         where: {promise: {ref: p.index}, confirms_work: true}
 
 A ``where`` maps a field path (``terms.bonus.basis``) to a value (equality) or to operators:
-``eq ne lt lte gt gte in not_in exists contains lacks lacks_any``; any value may be
+``eq ne lt lte gt gte in not_in exists contains contains_all lacks lacks_any``; any value may be
 ``{ref: alias.field}`` to join on an earlier pattern.  ``any_of: [{...}, {...}]`` is an "or"
 of field groups.  A missing field is unknown: it equals nothing, and ``ne`` and ``not_in`` hold for it.
 """
@@ -21,7 +21,6 @@ of field groups.  A missing field is unknown: it equals nothing, and ``ne`` and 
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 import types
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from riskcheck.facts import FACT_MODELS, SET_FIELDS
+from riskcheck.validation import close_match
 from riskcheck.vocabulary import TOPICS
 
 MARKER = "_go"
@@ -79,7 +79,7 @@ def field_type(kind: str, path: str) -> FieldType:
             raise KeyError(f"'{'.'.join(walked)}' has no fields (it is {current.kind})")
         fields = current.model.model_fields
         if part not in fields:
-            hint = difflib.get_close_matches(part, list(fields), n=1)
+            hint = close_match(part, list(fields), n=1)
             where = f"'{'.'.join(walked)}'" if walked else f"fact '{kind}'"
             raise KeyError(f"{where} has no field '{part}'" + (f"; did you mean '{hint[0]}'?" if hint else
                                                                  f" (fields: {', '.join(fields)})"))
@@ -192,15 +192,16 @@ class _RuleCompiler:
 
     def set_op(self, alias: str | None, path: str, ftype: FieldType, op: str, arg: Any,
                loc: tuple[Any, ...]) -> list[dict[str, Any]]:
-        items = arg if op == "lacks_any" else [arg]
-        if op not in ("contains", "lacks", "lacks_any"):
-            raise ConditionError(loc, f"'{path}' is a list; use contains, lacks or lacks_any")
+        many = op in ("lacks_any", "contains_all")
+        items = arg if many else [arg]
+        if op not in ("contains", "contains_all", "lacks", "lacks_any"):
+            raise ConditionError(loc, f"'{path}' is a list; use contains, contains_all, lacks or lacks_any")
         if not isinstance(items, list) or not items:
-            raise ConditionError(loc, "lacks_any takes a non-empty list")
+            raise ConditionError(loc, f"{op} takes a non-empty list")
         for i, item in enumerate(items):
-            _check_value(ftype, item, loc + ((i,) if op == "lacks_any" else ()))
-        if op == "contains":
-            return [{f"{path}.{arg}": True}]
+            _check_value(ftype, item, loc + ((i,) if many else ()))
+        if op in ("contains", "contains_all"):
+            return [{f"{path}.{item}": True} for item in items]
         if op == "lacks_any":
             self.missing[f"{alias}.{path}"] = tuple(items)
         absent = [{"$nex": {f"{path}.{item}": 1}} for item in items]
@@ -273,6 +274,6 @@ def check_topic(topic: str, compiled: Compiled, loc: tuple[Any, ...]) -> None:
         return
     match = PLACEHOLDER.fullmatch(topic)
     if not match:
-        hint = difflib.get_close_matches(topic, TOPICS, n=1)
+        hint = close_match(topic, TOPICS, n=1)
         raise ConditionError(loc, f"unknown topic '{topic}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
     check_template(topic, compiled, loc)

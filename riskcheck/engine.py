@@ -9,8 +9,10 @@ The C engine is used directly as a matcher (see ``shared/durable-rules.md``), ne
   is evaluated with all facts present; unmatched facts (result code 1) are normal;
 * ``$or`` branches fire once each: matches are de-duplicated by (rule, bound facts);
 * joins never use the engine's own ``id`` attribute (it can read freed memory);
-* each case's state is deleted right after it, so the 1024-session limit is never reached,
-  and the state pool is pre-warmed so ``delete_state`` never frees an uninitialised slot;
+* each case's state is deleted right after it, so the 1024-session limit is never reached;
+  ``delete_state`` frees a state slot's action context, which is uninitialised until an action
+  has run in that slot: one warm-up case that fires initialises the slot, and since sessions
+  run one at a time and the pool's free list is last-in first-out, every case reuses it;
 * rules and facts are serialised the same way (ASCII JSON): a non-ASCII literal encoded
   differently on each side silently never matches.
 """
@@ -46,7 +48,6 @@ def _import_engine() -> Any:
 dre = _import_engine()
 
 WARM_RULE = {"all": [{"m": {"t": "_warm"}}]}
-WARM_SLOTS = 64
 _names = itertools.count()
 
 Match = tuple[str, dict[str, dict[str, Any]]]
@@ -67,8 +68,7 @@ class Matcher:
         except Exception as exc:  # the C extension raises plain Exception with an error code
             raise EngineError(f"durable_rules rejected the rules: {exc}") from None
         self._sids = itertools.count()
-        for _ in range(WARM_SLOTS):
-            self._run([{"id": "w", "t": "_warm"}])
+        self._run([{"id": "w", "t": "_warm"}])
 
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:
         """All distinct rule matches for one case's facts."""

@@ -9,27 +9,33 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from riskcheck.case import Candidate, Case, Offer, Person, Terms
 from riskcheck.vocabulary import Channel, DocumentKind, Role, Stage, Topic
 
 
-class Derived(BaseModel):
+class FactModel(BaseModel):
+    """Fact models describe fields for type-checking rules; they never validate data."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Derived(FactModel):
     """Values computed once from the case, so rules compare plain numbers."""
 
     guaranteed_annual_income: int | None = None
     income_shortfall: int | None = None
 
 
-class CaseFact(BaseModel):
+class CaseFact(FactModel):
     offer: Offer
     candidate: Candidate
     terms: Terms
     derived: Derived
 
 
-class PersonFact(BaseModel):
+class PersonFact(FactModel):
     key: str
     role: Role
     name: str | None = None
@@ -39,7 +45,7 @@ class PersonFact(BaseModel):
     confirms_pay: bool
 
 
-class PromiseFact(BaseModel):
+class PromiseFact(FactModel):
     index: int
     topic: Topic
     said: str | None = None
@@ -52,9 +58,15 @@ class PromiseFact(BaseModel):
     channel: Channel | None = None
     in_writing: bool
     confirmations: int
+    confirmed_work: bool
+    """The maker, or someone who later confirmed it, can confirm role, assignment and training."""
+    confirmed_pay: bool
+    """The maker, or someone who later confirmed it, can confirm pay and conditions."""
+    in_notice: bool
+    """A received 労働条件通知書 or employment contract covers this promise's topic."""
 
 
-class ConfirmationFact(BaseModel):
+class ConfirmationFact(FactModel):
     promise: int
     person: str
     role: Role
@@ -62,7 +74,7 @@ class ConfirmationFact(BaseModel):
     confirms_pay: bool
 
 
-class DocumentFact(BaseModel):
+class DocumentFact(FactModel):
     index: int
     kind: DocumentKind
     received: bool
@@ -77,6 +89,8 @@ FACT_MODELS: dict[str, type[BaseModel]] = {
     "document": DocumentFact,
 }
 FactKind = Literal["case", "person", "promise", "confirmation", "document"]
+NOTICE_KINDS = ("labor_conditions_notice", "employment_contract")
+"""Documents that can serve as the written statement of working conditions (労働基準法15条1項)."""
 SET_FIELDS = {("document", "covers")}
 """List fields sent to the engine as ``{item: true}`` maps: durable_rules' ``$iall`` never
 matches an empty list, so "lacks X" is written as "X is absent from the map"."""
@@ -112,6 +126,8 @@ def build(case: Case) -> list[dict[str, Any]]:
         facts.append({"id": f"{fact_kind}:{n}", "t": fact_kind, **_drop_none(fields)})
 
     people = {p.id: p for p in case.people}
+    noticed = {topic for d in case.documents if d.kind in NOTICE_KINDS and d.received not in (None, False)
+               for topic in d.covers}
     guaranteed = guaranteed_annual_income(case.terms)
     current = case.candidate.current_annual_income
     add("case", 0,
@@ -125,12 +141,16 @@ def build(case: Case) -> list[dict[str, Any]]:
             decides_pay=person.decides_pay, confirms_work=confirms_work(person), confirms_pay=confirms_pay(person))
     for i, promise in enumerate(case.promises):
         maker = people.get(promise.by) if promise.by else None
+        vouchers = ([maker] if maker else []) + [people[who] for who in promise.confirmed_by]
         add("promise", i, index=i, topic=promise.topic, said=promise.said, by=promise.by,
             by_role=maker.role if maker else None,
             by_confirms_work=bool(maker and confirms_work(maker)),
             by_confirms_pay=bool(maker and confirms_pay(maker)),
             source=promise.source, stage=promise.stage, channel=promise.channel,
-            in_writing=promise.in_writing, confirmations=len(promise.confirmed_by))
+            in_writing=promise.in_writing, confirmations=len(promise.confirmed_by),
+            confirmed_work=any(confirms_work(p) for p in vouchers),
+            confirmed_pay=any(confirms_pay(p) for p in vouchers),
+            in_notice=promise.topic in noticed)
         for j, who in enumerate(promise.confirmed_by):
             person = people[who]
             add("confirmation", f"{i}.{j}", promise=i, person=who, role=person.role,

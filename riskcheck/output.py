@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from typing import IO, Iterator
-
-import click
 
 
 @contextmanager
 def open_output(path: str | None, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """A text stream for the output: stdout, or a temporary file renamed over ``path`` on success."""
     if path is None or path == "-":
-        yield click.get_text_stream("stdout")
+        yield sys.stdout
         return
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".riskcheck-", suffix=".tmp", dir=directory)
