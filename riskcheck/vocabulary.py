@@ -77,6 +77,9 @@ LABELS: dict[str, dict[str, str]] = {
     "formula": {"en": "by formula", "ja": "算定式あり"},
     "past_record": {"en": "past record only", "ja": "過去実績のみ"},
     "none": {"en": "none", "ja": "なし"},
+    # yes / no / unknown answers
+    "yes": {"en": "yes", "ja": "あり"},
+    "no": {"en": "no", "ja": "なし"},
     # document kinds
     "job_posting": {"en": "job posting", "ja": "求人票"},
     "offer_letter": {"en": "offer letter", "ja": "内定通知書"},
