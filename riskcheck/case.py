@@ -27,8 +27,8 @@ def _text(value: Any) -> Any:
     return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
-YesNo = Annotated[YesNoUnknown, BeforeValidator(_yes_no)]
-Text = Annotated[str, BeforeValidator(_text)]
+YesNo = Annotated[YesNoUnknown, BeforeValidator(_yes_no, json_schema_input_type=YesNoUnknown | bool)]
+Text = Annotated[str, BeforeValidator(_text, json_schema_input_type=str | int | float)]
 Yen = Annotated[int, Field(ge=0, le=10**12)]
 Months = Annotated[float, Field(ge=0, le=120)]
 

@@ -1,18 +1,41 @@
 """Rule packs tested like code: fixture cases declare which rules must fire and which must stay
-silent (an ``expect:`` block), and every rule needs at least one of each."""
+silent (an ``expect:`` block), and every rule needs at least one of each.
+
+A rule *fires* on a fixture when it produces a finding, waived or not. Rules a fixture does not
+name are not checked on it. A pack's fixtures live in its ``cases/`` directory (``fixtures/cases/``
+of a source checkout for the shipped packs) unless others are named.
+"""
 
 from __future__ import annotations
 
-import os
+import difflib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from riskcheck.case import Case, load_case
+from riskcheck.errors import InputError
 from riskcheck.evaluate import Checker, case_id_for
-from riskcheck.errors import RiskcheckError
-from riskcheck.case import load_case
-from riskcheck.loading import load
+from riskcheck.loading import Document, load
+from riskcheck.rulepack import RuleError, RulePack, default_packs_dir
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+OUTCOMES = {("fire", True): "tp", ("fire", False): "fn", ("silent", False): "tn", ("silent", True): "fp"}
+
+
+@dataclass
+class Fixture:
+    """A readable fixture case with a valid ``expect:`` block naming known rules."""
+
+    path: str
+    case: Case
+    doc: Document
+
+    def expected(self) -> list[tuple[str, str, int | None]]:
+        """``(rule, "fire" | "silent", line)`` for every rule the fixture names."""
+        assert self.case.expect is not None
+        return [(rule, key, self.doc.line_of(("expect", key, i)))
+                for key in ("fire", "silent") for i, rule in enumerate(getattr(self.case.expect, key))]
 
 
 @dataclass
@@ -21,6 +44,7 @@ class Expectation:
 
     case: str
     source: str
+    line: int | None
     rule: str
     expected: str
     fired: bool
@@ -32,8 +56,7 @@ class Expectation:
     @property
     def outcome(self) -> str:
         """``tp``, ``fn`` (should fire, did not), ``tn`` or ``fp`` (should be silent, fired)."""
-        return {("fire", True): "tp", ("fire", False): "fn", ("silent", False): "tn", ("silent", True): "fp"}[
-            (self.expected, self.fired)]
+        return OUTCOMES[(self.expected, self.fired)]
 
 
 @dataclass
@@ -51,10 +74,14 @@ class RuleStats:
 
 @dataclass
 class TestRun:
+    stats: dict[str, RuleStats]
+    """Per rule under test (and per other rule a fixture names)."""
+    required: list[str]
+    """The rules that must be covered: those of the packs under test."""
+    fixtures: int = 0
     expectations: list[Expectation] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
     """Fixtures that could not be run (unreadable, invalid, no ``expect:``, unknown rule id)."""
-    stats: dict[str, RuleStats] = field(default_factory=dict)
 
     @property
     def failures(self) -> list[Expectation]:
@@ -62,45 +89,102 @@ class TestRun:
 
     @property
     def uncovered(self) -> list[str]:
-        return [rule for rule, stats in self.stats.items() if not stats.covered]
+        return [rule for rule in self.required if not self.stats[rule].covered]
 
     @property
-    def passed(self) -> bool:
-        return not self.failures and not self.errors and not self.uncovered
+    def exit_code(self) -> int:
+        """2 if a fixture could not be run, 1 if an expectation failed or a rule is uncovered, else 0."""
+        return 2 if self.errors else 1 if self.failures or self.uncovered else 0
+
+
+def default_case_dirs(packs: list[RulePack]) -> list[str]:
+    """Where the fixtures of ``packs`` live: each pack's ``cases/`` directory, and for the shipped packs
+    ``fixtures/cases/`` beside the packs directory (a source checkout's; an installed package's if packaged)."""
+    shipped = default_packs_dir().resolve()
+    dirs: list[str] = []
+    for pack in packs:
+        root = Path(pack.source)
+        candidates = [(root if root.is_dir() else root.parent) / "cases"]
+        if root.resolve().is_relative_to(shipped):
+            candidates.append(shipped.parent / "fixtures" / "cases")
+        dirs.extend(str(c) for c in candidates if c.is_dir() and str(c) not in dirs)
+    return dirs
 
 
 def fixture_files(paths: list[str]) -> list[str]:
     """Case files under ``paths`` (files as given; directories searched recursively, sorted)."""
     found: list[str] = []
     for path in paths:
-        if os.path.isdir(path):
+        if Path(path).is_dir():
             found.extend(sorted(str(p) for p in Path(path).rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file()))
         else:
             found.append(path)
     return found
 
 
-def run(checker: Checker, paths: list[str]) -> TestRun:
-    """Run every fixture under ``paths`` through ``checker`` and compare with its expectations."""
-    result = TestRun(stats={rule: RuleStats() for rule in sorted(checker.rules)})
+def load_fixtures(paths: list[str], rules: Collection[str]) -> tuple[list[Fixture], list[InputError]]:
+    """Read every fixture under ``paths``; a fixture with any problem is reported, not returned."""
+    fixtures: list[Fixture] = []
+    problems: list[InputError] = []
     for path in fixture_files(paths):
         try:
-            case = load_case(load(path), case_id_for(path))
-        except RiskcheckError as exc:
-            result.errors.append(str(exc))
+            doc = load(path)
+            case = load_case(doc, case_id_for(path))
+        except InputError as exc:
+            problems.append(exc)
             continue
-        if case.expect is None or not (case.expect.fire or case.expect.silent):
-            result.errors.append(f"{path}: no expect: block (list the rules that must fire and stay silent)")
-            continue
-        unknown = [r for r in case.expect.fire + case.expect.silent if r not in checker.rules]
-        if unknown:
-            result.errors.append(f"{path}: expect names unknown rule(s): {', '.join(unknown)}")
-            continue
-        fired = {f.rule for f in checker.check_case(case, path).findings}
-        for expected, rules in (("fire", case.expect.fire), ("silent", case.expect.silent)):
-            for rule in rules:
-                item = Expectation(case.id or path, path, rule, expected, rule in fired)
-                result.expectations.append(item)
-                stats = result.stats[rule]
-                setattr(stats, item.outcome, getattr(stats, item.outcome) + 1)
+        errors = _expect_problems(doc, case, rules)
+        problems.extend(errors)
+        if not errors:
+            fixtures.append(Fixture(path, case, doc))
+    return fixtures, problems
+
+
+def _expect_problems(doc: Document, case: Case, rules: Collection[str]) -> list[InputError]:
+    if case.expect is None or not (case.expect.fire or case.expect.silent):
+        return [doc.error(("expect",), "a fixture needs an expect: block listing the rules that must fire "
+                                       "and those that must stay silent")]
+    problems: list[InputError] = []
+    for key in ("fire", "silent"):
+        for i, rule in enumerate(getattr(case.expect, key)):
+            if rule not in rules:
+                problems.append(doc.error(("expect", key, i), unknown_rule(rule, rules)))
+            elif key == "silent" and rule in case.expect.fire:
+                problems.append(doc.error(("expect", key, i), f"rule '{rule}' is expected both to fire and to "
+                                                              "stay silent"))
+    return problems
+
+
+def unknown_rule(rule: str, rules: Collection[str]) -> str:
+    hint = difflib.get_close_matches(rule, list(rules), n=1)
+    return f"unknown rule '{rule}'" + (f"; did you mean '{hint[0]}'?" if hint else " (not in the loaded packs)")
+
+
+def coverage_problems(packs: list[RulePack], fixtures: list[Fixture]) -> list[InputError]:
+    """A problem, at the rule's definition, for each rule of ``packs`` without a fixture expecting it
+    to fire, and for each without a near-miss (a fixture expecting it to stay silent)."""
+    declared = {(rule, expected) for fixture in fixtures for rule, expected, _ in fixture.expected()}
+    problems: list[InputError] = []
+    for pack in packs:
+        for rule in pack.rules:
+            source, line = pack.locations[rule.id]
+            for expected, what in (("fire", "firing fixture (expect: fire)"),
+                                   ("silent", "near-miss fixture (expect: silent)")):
+                if (rule.id, expected) not in declared:
+                    problems.append(RuleError(InputError(source, f"no {what} exercises this rule", line), rule.id))
+    return problems
+
+
+def run(checker: Checker, fixtures: list[Fixture], required: list[str]) -> TestRun:
+    """Run every fixture through ``checker`` and compare with its expectations."""
+    named = {rule for fixture in fixtures for rule, _, _ in fixture.expected()}
+    result = TestRun(stats={rule: RuleStats() for rule in sorted(set(required) | named)}, required=required,
+                     fixtures=len(fixtures))
+    for fixture in fixtures:
+        fired = {f.rule for f in checker.check_case(fixture.case, fixture.path).findings}
+        for rule, expected, line in fixture.expected():
+            item = Expectation(fixture.case.id or fixture.path, fixture.path, line, rule, expected, rule in fired)
+            result.expectations.append(item)
+            stats = result.stats[rule]
+            setattr(stats, item.outcome, getattr(stats, item.outcome) + 1)
     return result

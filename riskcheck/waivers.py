@@ -1,36 +1,41 @@
 """Waivers: a risk someone accepted. The finding stays in the report, marked as waived, until the
-waiver expires; an expired waiver no longer applies and the finding says so."""
+waiver expires; an expired waiver no longer applies and the finding says so.
+
+A waiver names a rule and optionally a case id (without one it covers every case). It applies
+up to and including its ``expires`` date. When several waivers cover a finding, a live one wins;
+otherwise the one that expired last is reported.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
-
-from riskcheck.case import Waiver
+from riskcheck.case import Model, Waiver
 from riskcheck.findings import Finding
 from riskcheck.loading import load
 from riskcheck.validation import validate
 
 
-class WaiverFile(BaseModel):
-    model_config = {"extra": "forbid"}
+class WaiverFile(Model):
+    """A file of accepted risks: ``waivers: [{rule, case, reason, accepted_by, expires}, ...]``."""
+
     waivers: list[Waiver]
 
 
 def load_waivers(path: str) -> list[Waiver]:
-    """Read a waiver file (``waivers: [{rule, case, reason, accepted_by, expires}, ...]``)."""
+    """Read a waiver file."""
     return validate(WaiverFile, load(path)).waivers
 
 
 def apply(findings: list[Finding], waivers: list[Waiver], case_id: str, today: date) -> None:
-    """Mark each finding covered by a waiver for this case as waived, or its waiver as expired."""
+    """Mark each finding covered by a live waiver for this case as waived, else note its expired waiver."""
     for finding in findings:
-        for waiver in waivers:
-            if waiver.rule != finding.rule or waiver.case not in (None, case_id):
-                continue
-            entry = {"reason": waiver.reason, "accepted_by": waiver.accepted_by, "expires": waiver.expires.isoformat()}
-            if waiver.expires >= today:
-                finding.waived = entry
-                break
+        covering = [w for w in waivers if w.rule == finding.rule and w.case in (None, case_id)]
+        if not covering:
+            continue
+        latest = max(covering, key=lambda w: w.expires)
+        entry = {"reason": latest.reason, "accepted_by": latest.accepted_by, "expires": latest.expires.isoformat()}
+        if latest.expires >= today:
+            finding.waived = entry
+        else:
             finding.waiver_expired = entry

@@ -1,0 +1,99 @@
+"""``riskcheck validate``, ``riskcheck test`` and ``riskcheck schema``: rule packs as tested code."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from riskcheck.cli.options import fail
+from riskcheck.output import open_output
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--cases", multiple=True, type=click.Path(exists=True),
+              help="Fixture cases (file or directory) for the coverage check; repeatable. "
+                   "Default: each pack's cases/ directory (fixtures/cases/ for the shipped packs).")
+@click.option("--waivers", "waiver_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Also check that this waiver file is valid and names known rules; repeatable.")
+def validate(paths: tuple[str, ...], cases: tuple[str, ...], waiver_files: tuple[str, ...]) -> None:
+    """Check rule packs (files, pack directories or collections; default: the shipped packs).
+
+    Reports every problem, one line each (file:line: rule ID: field: message): schema errors,
+    duplicate rule ids, conditions naming unknown fields, topics, roles or values, bad
+    placeholders, missing ja/en texts, and rules without a firing and a near-miss fixture.
+
+    Exit code: 0 all clean, 2 problems found.
+    """
+    from riskcheck.rulepack import default_packs_dir
+    from riskcheck.validate import validate_packs
+
+    result = validate_packs(list(paths) or [str(default_packs_dir())], list(cases) or None, list(waiver_files))
+    for problem in result.problems:
+        click.echo(str(problem))
+    if result.problems:
+        fail(f"{len(result.problems)} problem(s) in rule packs")
+    rules = sum(len(pack.rules) for pack in result.packs)
+    names = ", ".join(f"{pack.name} {pack.version}" for pack in result.packs)
+    click.echo(f"ok: {names}: {rules} rule(s), {result.fixtures} fixture(s)")
+
+
+@click.command("test")
+@click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
+              help="Rule pack to test (file or directory); repeatable. Default: the shipped packs.")
+@click.option("--no-default-rules", is_flag=True, help="Do not load the shipped packs alongside --rules.")
+@click.option("--cases", multiple=True, type=click.Path(exists=True),
+              help="Fixture cases (file or directory); repeatable. Default: the tested packs' cases/ "
+                   "directories (fixtures/cases/ for the shipped packs).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[str, ...], fmt: str,
+                 output: str | None) -> None:
+    """Run fixture cases and check the rules they expect to fire and to stay silent.
+
+    Reports true and false positives and negatives per rule. Every rule of the tested packs
+    (--rules, or the shipped packs) needs a firing fixture and a near-miss.
+
+    Exit code: 0 all expectations hold and every rule is covered, 1 otherwise,
+    2 unreadable packs or fixtures.
+    """
+    from riskcheck import packtest
+    from riskcheck.errors import RiskcheckError
+    from riskcheck.evaluate import Checker
+    from riskcheck.render.testreport import FORMATS
+    from riskcheck.report import packs_entry
+    from riskcheck.rulepack import default_packs_dir, discover, load_packs, pack_paths
+
+    paths = pack_paths(list(rules), not no_default_rules)
+    try:
+        packs = load_packs(paths)
+    except RiskcheckError as exc:
+        fail(exc)
+    shipped = len(discover([str(default_packs_dir())])) if rules and not no_default_rules else 0
+    tested = packs[shipped:]
+    if not tested:
+        fail("no rule packs to test (use --rules PATH)")
+    case_paths = list(cases) or packtest.default_case_dirs(tested)
+    if not packtest.fixture_files(case_paths):
+        fail(f"no fixture cases found in {', '.join(case_paths) or 'the packs’ cases/ directories'} "
+             "(use --cases DIR)")
+    checker = Checker(packs)
+    fixtures, errors = packtest.load_fixtures(case_paths, checker.rules)
+    run = packtest.run(checker, fixtures, [rule.id for pack in tested for rule in pack.rules])
+    run.errors = errors
+    with open_output(output) as out:
+        FORMATS[fmt](run, out, packs_entry(packs))
+    raise SystemExit(run.exit_code)
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["case", "rulepack", "waivers"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+def schema(kind: str, output: str | None) -> None:
+    """Print the JSON Schema of a case file, a rule pack file or a waiver file, for editors."""
+    from riskcheck.schema import json_schema
+
+    with open_output(output) as out:
+        out.write(json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n")
