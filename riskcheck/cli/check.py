@@ -7,12 +7,14 @@ import click
 from riskcheck.cli.options import evaluation_options, fail, make_checker
 from riskcheck.output import open_output
 from riskcheck.render import render
+from riskcheck.render.html_sheet import HtmlRenderer
 from riskcheck.render.json_ import JsonRenderer
+from riskcheck.render.markdown import MarkdownRenderer
 from riskcheck.render.text import TextRenderer
 from riskcheck.report import exit_code, packs_entry
 
-FORMATS = {"text": TextRenderer, "json": JsonRenderer}
-"""The views ``check`` offers of its one-case report."""
+FORMATS = {"text": TextRenderer, "json": JsonRenderer, "markdown": MarkdownRenderer, "html": HtmlRenderer}
+"""The views ``check`` offers of its one-case report: ``markdown`` and ``html`` are the question sheet."""
 
 
 @click.command()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import textwrap
+import re
+import unicodedata
 from typing import Any
 
 import click
@@ -12,7 +13,7 @@ from riskcheck.render import Renderer
 from riskcheck.vocabulary import SEVERITIES, label
 
 WORDS = {
-    "en": {"go_to": "To confirm with the {who}", "or": " or ", "why": "Why", "ask": "Ask",
+    "en": {"go_to": "To confirm with: {who}", "or": " or ", "why": "Why", "ask": "Ask",
            "form": "{form}, at the {stage}", "form_any": "{form}", "nothing": "No missing confirmations found.",
            "waived": "Waived (accepted risk)", "error": "Could not check this case",
            "summary": "{cases} case(s): {ok} ok, {findings} with findings, {errors} error(s); "
@@ -33,6 +34,37 @@ def use_colour(out: Any) -> bool | None:
     return False if os.environ.get("NO_COLOR") else None
 
 
+_TOKEN = re.compile(r"\s+|[!-~]+|.")
+_NO_LINE_START = set("、。，．,.)）」』】〕！？!?:：；;ー")
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str, width: int, indent: str = "", subsequent: str = "") -> list[str]:
+    """Lines of at most ``width`` columns: English breaks between words, Japanese between characters,
+    never before closing punctuation."""
+    lines = [indent]
+    used = display_width(indent)
+    for token in _TOKEN.findall(" ".join(text.split())):
+        size = display_width(token)
+        at_start = lines[-1] in (indent, subsequent)
+        if token.isspace():
+            if not at_start:
+                lines[-1] += " "
+                used += 1
+            continue
+        if used + size > width and not at_start and token[0] not in _NO_LINE_START:
+            lines[-1] = lines[-1].rstrip()
+            lines.append(subsequent)
+            used = display_width(subsequent)
+        lines[-1] += token
+        used += size
+    return [line.rstrip() for line in lines]
+
+
 def groups(findings: list[dict[str, Any]]) -> list[tuple[tuple[str, ...], list[dict[str, Any]]]]:
     """Findings grouped by who to confirm with, groups ordered by their most severe finding."""
     by_who: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -48,8 +80,7 @@ class TextRenderer(Renderer):
         click.echo(click.style(text, **style) if style else text, file=self.out, color=use_colour(self.out))
 
     def wrap(self, text: str, indent: str) -> str:
-        return textwrap.fill(text, self.width, initial_indent=indent, subsequent_indent=indent + "  ") \
-            if self.lang == "en" else indent + text
+        return "\n".join(wrap(text, self.width, indent, indent + "  "))
 
     def case(self, entry: dict[str, Any]) -> None:
         words = WORDS[self.lang]
