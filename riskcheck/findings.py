@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import copy
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
-from riskcheck.conditions import PLACEHOLDER, field_type
+from riskcheck.conditions import PLACEHOLDER, Compiled, field_type
 from riskcheck.rulepack import Rule
 from riskcheck.vocabulary import SEVERITIES, STAGES, label
 
@@ -34,7 +35,20 @@ class Finding:
         return SEVERITIES.index(self.severity), self.rule, _about_key(self.about), self.message
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None or k in ("raise_at", "about")}
+        """The finding as plain data: copies, as ``dataclasses.asdict`` made, without its slow recursion."""
+        out: dict[str, Any] = {}
+        for name in _FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, list):
+                value = list(value)  # of strings
+            elif isinstance(value, dict):
+                value = copy.deepcopy(value)
+            if value is not None or name in ("raise_at", "about"):
+                out[name] = value
+        return out
+
+
+_FIELDS = [f.name for f in fields(Finding)]
 
 
 def _about_key(about: str | None) -> tuple[str, int]:
@@ -61,11 +75,12 @@ def build(rule: Rule, bound: dict[str, dict[str, Any]], case_fact: dict[str, Any
     """The finding for one match of ``rule``."""
     scope = {"case": case_fact, **bound}
     texts = rule.text[lang]
+    compiled = rule.compiled
 
     def fill(template: str) -> str:
-        return PLACEHOLDER.sub(lambda m: _placeholder(m.group(1), scope, rule, lang, redact), template)
+        return PLACEHOLDER.sub(lambda m: _placeholder(m.group(1), scope, compiled, lang, redact), template)
 
-    first = bound.get(next(iter(rule.compiled.aliases), ""), {})
+    first = bound.get(next(iter(compiled.aliases), ""), {})
     return Finding(
         rule=rule.id,
         severity=severity_at(rule, case_fact.get("offer", {}).get("stage")),
@@ -93,17 +108,17 @@ def _kind(kind: str, path: str) -> str:
     return field_type(kind, path).kind
 
 
-def _placeholder(spec: str, scope: dict[str, dict[str, Any]], rule: Rule, lang: str, redact: bool) -> str:
+def _placeholder(spec: str, scope: dict[str, dict[str, Any]], compiled: Compiled, lang: str, redact: bool) -> str:
     ref, _, filter_name = spec.partition("|")
     alias, _, path = ref.partition(".")
     fact = scope[alias]
-    kind = rule.compiled.aliases.get(alias, "case")
+    kind = compiled.aliases.get(alias, "case")
     value: Any = fact
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     if filter_name == "missing":
         present = value or {}
-        return SEPARATOR[lang].join(label(item, lang) for item in rule.compiled.missing[ref] if item not in present)
+        return SEPARATOR[lang].join(label(item, lang) for item in compiled.missing[ref] if item not in present)
     if value is None:
         return label("unknown", lang)
     if filter_name == "yen":

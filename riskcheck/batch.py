@@ -1,0 +1,270 @@
+"""Evaluating a stream of work items in worker processes: results in input order, nothing lost.
+
+* Each worker process builds its own Checker once (packs compiled once per process) and
+  evaluates chunks of items; it ignores SIGINT, the supervisor decides when it stops.
+* At most ``IN_FLIGHT`` chunks per worker and ``WINDOW`` items past the oldest unfinished one
+  are out at a time, so memory stays flat and the reorder buffer is bounded.
+* A worker that dies (durable_rules can segfault) is replaced. The items of the chunk it was
+  working on are retried once, one item per chunk; an item whose retry also kills its worker
+  becomes an error entry. Items it had not started are simply handed out again, and so are all
+  of its items if it died before reporting ready (three such deaths in a row stop the batch).
+* Tasks go to each worker through its own ``multiprocessing.Queue`` (so the supervisor never
+  blocks on a send) and results come back through its own pipe (so a killed worker can only
+  break its own channel).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import re
+import signal
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from riskcheck.errors import InputError, RiskcheckError
+from riskcheck.evaluate import Checker
+from riskcheck.inputs import Item, row_document
+from riskcheck.loading import parse
+from riskcheck.report import CaseResult
+
+CHUNK = 32
+IN_FLIGHT = 2
+WINDOW = 4096
+READY = "ready"
+"""A worker's first message: its Checker is built."""
+FAILED_STARTS = 3
+"""Workers dying before READY this many times in a row mean the set-up itself is broken."""
+
+CRASH_ENV = "RISKCHECK_TEST_CRASH"
+CRASH_ONCE_ENV = "RISKCHECK_TEST_CRASH_ONCE"
+"""Test hook (used by tests/test_audit.py to stand in for a durable_rules segfault): a worker
+SIGKILLs itself before evaluating an item whose source ends with ``$RISKCHECK_TEST_CRASH``; if
+``$RISKCHECK_TEST_CRASH_ONCE`` names a file, only when it can still create that file (so once)."""
+
+Entry = dict[str, Any]
+
+
+def evaluate(checker: Checker, item: Item, fail_on: str) -> Entry:
+    """One item's report entry; every problem becomes an error entry naming the file and line."""
+    if item.error is not None:
+        result = CaseResult(item.default_id, item.source, error=item.error)
+    elif item.text is None and item.row is None:
+        result = checker.check_file(item.path)
+    else:
+        try:
+            doc = row_document(item) if item.row is not None else parse(item.text or "", item.path, "json", item.line)
+        except InputError as exc:
+            result = CaseResult(item.default_id, item.source, error=str(exc))
+        else:
+            result = checker.check_document(doc, item.default_id)
+            result.source = item.source
+    if result.error is not None and checker.redact:
+        result.error = redact_error(result.error)
+    return result.to_dict(fail_on)
+
+
+REDACT_IN_ERRORS = [(re.compile(r" \((?:got|known:) .*?\)(?=;|$|\s)"), ""),
+                    (re.compile(r"'[^']*' is not a person"), "the person named here is not a person"),
+                    (re.compile(r"person id '[^']*'"), "a person id")]
+"""What validation messages repeat of the input: values (``got``), person ids (which are often names)."""
+
+
+def redact_error(message: str) -> str:
+    for pattern, replacement in REDACT_IN_ERRORS:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def _maybe_crash(item: Item) -> None:
+    needle = os.environ.get(CRASH_ENV)
+    if not needle or not item.source.endswith(needle):
+        return
+    once = os.environ.get(CRASH_ONCE_ENV)
+    if once:
+        try:
+            os.close(os.open(once, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _work(factory: Callable[[], Checker], fail_on: str, tasks: Any, results: Any) -> None:
+    """A worker process: chunks in, entries out, until a ``None`` chunk.
+
+    Each answer is sent before the next chunk starts, so the chunk a dead worker was holding
+    is exactly the oldest one it had not answered.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    checker = factory()
+    results.send(READY)
+    while (chunk := tasks.get()) is not None:
+        number, items = chunk
+        entries = []
+        for item in items:
+            _maybe_crash(item)
+            try:
+                entries.append(evaluate(checker, item, fail_on))
+            except RiskcheckError as exc:
+                entries.append(CaseResult(item.default_id, item.source, error=str(exc)).to_dict(fail_on))
+            except Exception as exc:  # a bug must cost one case, not the batch
+                error = f"{item.source}: internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"
+                entries.append(CaseResult(item.default_id, item.source, error=error).to_dict(fail_on))
+        results.send((number, entries))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    tasks: Any
+    results: Any
+    chunks: deque[tuple[int, list[tuple[int, Item, int]]]] = field(default_factory=deque)
+    """Chunks handed out and not yet answered, oldest (the one being worked on) first."""
+    ready: bool = False
+
+
+class Pool:
+    """``jobs`` worker processes evaluating items with checkers built by ``factory``."""
+
+    def __init__(self, factory: Callable[[], Checker], jobs: int, fail_on: str):
+        self.factory = factory
+        self.jobs = max(jobs, 1)
+        self.fail_on = fail_on
+        self.context = multiprocessing.get_context("spawn")
+        self.workers: list[_Worker] = []
+        self.chunk_numbers = 0
+        self.deaths = 0
+        self.failed_starts = 0
+
+    def run(self, items: Iterable[Item]) -> Iterator[Entry]:
+        """Entries for ``items``, in their order, each exactly once."""
+        source = enumerate(items)
+        retry: deque[tuple[int, Item, int]] = deque()  # (sequence, item, attempts so far)
+        done: dict[int, Entry] = {}
+        next_out = 0
+        issued = 0  # one past the highest sequence number taken from ``source``
+        exhausted = False
+        try:
+            self.workers = [self._start() for _ in range(self.jobs)]
+            while True:
+                for worker in self.workers:
+                    while len(worker.chunks) < IN_FLIGHT:
+                        chunk: list[tuple[int, Item, int]] = []
+                        if retry:
+                            chunk.append(retry.popleft())
+                            while retry and len(chunk) < CHUNK and chunk[0][2] == 0 and retry[0][2] == 0:
+                                chunk.append(retry.popleft())
+                        elif not exhausted and issued - next_out < WINDOW:
+                            for sequence, item in source:
+                                chunk.append((sequence, item, 0))
+                                issued = sequence + 1
+                                if len(chunk) == CHUNK:
+                                    break
+                            else:
+                                exhausted = True
+                        if not chunk:
+                            break
+                        self._send(worker, chunk)
+                while next_out in done:
+                    yield done.pop(next_out)
+                    next_out += 1
+                busy = [w for w in self.workers if w.chunks]
+                if not busy:
+                    if exhausted and not retry:
+                        return
+                    continue
+                ready = multiprocessing.connection.wait(
+                    [w.results for w in busy] + [w.process.sentinel for w in busy])
+                for worker in busy:
+                    if worker.results in ready or worker.process.sentinel in ready:
+                        self._collect(worker, done, retry)
+        finally:
+            self._stop()
+
+    def _start(self) -> _Worker:
+        tasks = self.context.Queue()
+        reader, writer = self.context.Pipe(duplex=False)
+        process = self.context.Process(target=_work, args=(self.factory, self.fail_on, tasks, writer), daemon=True)
+        # Started with SIGINT ignored (kept across exec), so a Ctrl-C while it boots cannot hit it either.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            process.start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        writer.close()
+        return _Worker(process, tasks, reader)
+
+    def _send(self, worker: _Worker, chunk: list[tuple[int, Item, int]]) -> None:
+        self.chunk_numbers += 1
+        worker.chunks.append((self.chunk_numbers, chunk))
+        worker.tasks.put((self.chunk_numbers, [item for _, item, _ in chunk]))
+
+    def _collect(self, worker: _Worker, done: dict[int, Entry], retry: deque[tuple[int, Item, int]]) -> None:
+        """Take the worker's answers; if it has died, hand its chunks out again and replace it."""
+        alive = worker.process.is_alive()
+        try:
+            while worker.results.poll():
+                answer = worker.results.recv()
+                if answer == READY:
+                    worker.ready = True
+                    self.failed_starts = 0
+                    continue
+                number, entries = answer
+                sent_number, chunk = worker.chunks.popleft()
+                assert number == sent_number and len(entries) == len(chunk)
+                done.update((sequence, entry) for (sequence, _, _), entry in zip(chunk, entries))
+        except (EOFError, OSError):
+            alive = False  # it died half-way through an answer
+        if alive:
+            return
+        worker.process.join()
+        self.deaths += 1
+        why = _death(worker.process.exitcode)
+        if not worker.ready:
+            self.failed_starts += 1
+            if self.failed_starts >= FAILED_STARTS:
+                raise RiskcheckError(f"worker processes die while starting ({why}); nothing was evaluated by them")
+        if worker.ready and worker.chunks:
+            _, started = worker.chunks.popleft()
+            for sequence, item, attempts in started:
+                if attempts >= 1:
+                    error = f"{item.source}: not evaluated: the worker process died twice on this case ({why})"
+                    done[sequence] = CaseResult(item.default_id, item.source, error=error).to_dict(self.fail_on)
+                else:
+                    retry.append((sequence, item, attempts + 1))
+        for _, chunk in worker.chunks:  # not started: handed out again as they were
+            retry.extend(chunk)
+        ordered = sorted(retry, key=lambda entry: entry[0])  # oldest first keeps the reorder buffer small
+        retry.clear()
+        retry.extend(ordered)
+        self._discard(worker)
+        self.workers[self.workers.index(worker)] = self._start()
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.tasks.cancel_join_thread()
+        worker.tasks.close()
+        worker.results.close()
+
+    def _stop(self) -> None:
+        """Stop every worker: politely when they are idle, by force otherwise (Ctrl-C, errors)."""
+        for worker in self.workers:
+            if worker.process.is_alive() and not worker.chunks:
+                worker.tasks.put(None)
+        for worker in self.workers:
+            worker.process.join(timeout=5 if not worker.chunks else 0)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            self._discard(worker)
+        self.workers = []
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"
