@@ -162,19 +162,26 @@ class Case(Model):
     @model_validator(mode="after")
     def _references(self) -> Case:
         ids = [p.id for p in self.people]
+        known: set[str] = set()
         for i, person_id in enumerate(ids):
-            if person_id in ids[:i]:
+            if person_id in known:
                 raise LocatedError(("people", i, "id"), f"person id '{person_id}' is used twice")
-        known = set(ids)
+            known.add(person_id)
         for i, promise in enumerate(self.promises):
             if promise.by is not None and promise.by not in known:
                 raise LocatedError(("promises", i, "by"), f"'{promise.by}' is not a person in people "
-                               f"(known: {', '.join(ids) or 'none'})")
+                               f"(known: {_listed(ids)})")
             for j, who in enumerate(promise.confirmed_by):
                 if who not in known:
                     raise LocatedError(("promises", i, "confirmed_by", j), f"'{who}' is not a person in people "
-                                   f"(known: {', '.join(ids) or 'none'})")
+                                   f"(known: {_listed(ids)})")
         return self
+
+
+def _listed(ids: list[str], limit: int = 10) -> str:
+    """The person ids for an error message, the first few of a long list."""
+    shown = ", ".join(ids[:limit]) or "none"
+    return shown + (f" and {len(ids) - limit:,} more" if len(ids) > limit else "")
 
 
 def load_case(doc: Document, default_id: str) -> Case:

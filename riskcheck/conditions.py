@@ -37,6 +37,12 @@ MARKER = "_go"
 only re-checks ``$not`` patterns correctly when the rule is triggered after all other facts."""
 
 MAX_PATTERNS = 16
+MAX_TERMS = 31
+"""durable_rules keeps at most 31 and/or/join terms per pattern (each ``$and``/``$or`` counts 2,
+each ``ref`` 1); more is error 113 when the ruleset is created."""
+MAX_ALTERNATIVES = 64
+"""Branches of ``in``/``any_of``/``lacks_any`` in one pattern: 512 equal-tests under one ``$or`` crash the
+process, and about 100 comparisons that one fact matches at once overflow the engine's stack (error 303)."""
 ALIAS = re.compile(r"[a-z][a-z0-9_]*\Z")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 FILTERS = {"yen": "number", "label": "enum", "missing": "set", "months": "number"}
@@ -143,7 +149,9 @@ class _RuleCompiler:
         tests: list[dict[str, Any]] = [{"t": kind}]
         for name, value in (spec.get("where") or {}).items():
             tests.extend(self.where_item(kind, alias, name, value, loc + ("where", name)))
-        return {"$and": tests}
+        expression = {"$and": tests}
+        _check_complexity(expression, loc + ("where",))
+        return expression
 
     def where_item(self, kind: str, alias: str | None, name: str, value: Any,
                    loc: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -223,6 +231,29 @@ class _RuleCompiler:
         if {target.kind, ftype.kind} - {"enum", "text"} and target.kind != ftype.kind:
             raise ConditionError(loc + ("ref",), f"cannot compare {ftype.kind} with {target.kind} '{ref}'")
         return {alias: path}
+
+
+def _check_complexity(expression: dict[str, Any], loc: tuple[Any, ...]) -> None:
+    """Refuse a pattern durable_rules cannot hold (see MAX_TERMS, MAX_ALTERNATIVES) with a clear message."""
+    terms = alternatives = 0
+    stack: list[Any] = [expression]
+    while stack:
+        for key, value in stack.pop().items():
+            if key in ("$and", "$or"):
+                terms += 2
+                alternatives += len(value) if key == "$or" else 0
+                stack.extend(value)
+            elif key.startswith("$"):
+                stack.append(value)
+            elif isinstance(value, dict):  # {path: {alias: path}}: a join
+                terms += 1
+    if terms > MAX_TERMS:
+        raise ConditionError(loc, f"this pattern is too complex for durable_rules ({terms} and/or/ref terms, "
+                                  f"at most {MAX_TERMS}: each any_of, in, not_in, ne and lacks_any adds 2, each "
+                                  "ref 1); split it or the rule")
+    if alternatives > MAX_ALTERNATIVES:
+        raise ConditionError(loc, f"this pattern has {alternatives} alternatives (in, any_of, lacks_any); "
+                                  f"durable_rules handles at most {MAX_ALTERNATIVES} per pattern")
 
 
 def compile_rule(when: list[dict[str, Any]], unless: list[dict[str, Any]]) -> Compiled:

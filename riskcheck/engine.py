@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import sys
 from typing import Any
 
@@ -47,6 +48,9 @@ def _import_engine() -> Any:
 
 dre = _import_engine()
 
+MAX_PROPERTIES = 250
+"""durable_rules kills the process (no error code) on a fact of more than 254 properties, counting
+nested fields and the ``sid`` added here; a fact over this bound is refused before it gets there."""
 WARM_RULE = {"all": [{"m": {"t": "_warm"}}]}
 _names = itertools.count()
 
@@ -58,6 +62,24 @@ class EngineError(RiskcheckError):
     """durable_rules refused a ruleset or a case."""
 
 
+LIMITS = {
+    107: "too many rules test that the same field is absent (durable_rules keeps 128 such tests per condition)",
+    108: "too many rules for one durable_rules ruleset (every rule shares the marker pattern: at most 257 rules)",
+    113: "a rule pattern is too complex (durable_rules keeps 31 and/or/ref terms per pattern)",
+    302: "a fact has too many properties",
+    303: "a fact matches more rule conditions at once than durable_rules can track (64); "
+         "use fewer rule packs together",
+    304: "a rule has more than 16 patterns",
+}
+"""durable_rules' error codes for its fixed limits, explained (src/rules/rules.h)."""
+
+
+def _explained(exc: Exception) -> str:
+    code = re.search(r"error code: (\d+)", str(exc))
+    reason = LIMITS.get(int(code.group(1))) if code else None
+    return f"{exc} ({reason})" if reason else str(exc)
+
+
 class Matcher:
     """One durable_rules ruleset; ``match`` runs one case's facts through it."""
 
@@ -66,12 +88,16 @@ class Matcher:
         try:
             self._handle = dre.create_ruleset(f"riskcheck{next(_names)}", json.dumps(ruleset))
         except Exception as exc:  # the C extension raises plain Exception with an error code
-            raise EngineError(f"durable_rules rejected the rules: {exc}") from None
+            raise EngineError(f"durable_rules rejected the rules: {_explained(exc)}") from None
         self._sids = itertools.count()
         self._run([{"id": "w", "t": "_warm"}])
 
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:
         """All distinct rule matches for one case's facts."""
+        for fact in facts:
+            if (count := _properties(fact) + 1) > MAX_PROPERTIES:
+                raise EngineError(f"fact {fact.get('id')} has {count} properties; durable_rules handles at most "
+                                  f"{MAX_PROPERTIES}")
         seen: dict[tuple[str, tuple[str, ...]], Match] = {}
         for rule, frame in self._run([*facts, {"id": MARKER, "t": MARKER}]):
             bound = {alias: fact for alias, fact in frame.items() if alias != MARKER}
@@ -94,7 +120,12 @@ class Matcher:
         except EngineError:
             raise
         except Exception as exc:
-            raise EngineError(f"durable_rules failed on this case: {exc}") from None
+            raise EngineError(f"durable_rules failed on this case: {_explained(exc)}") from None
         finally:
             dre.delete_state(self._handle, sid)
         return out
+
+
+def _properties(value: dict[str, Any]) -> int:
+    """Properties as durable_rules counts them: every key, nested ones included."""
+    return sum(1 + _properties(v) if isinstance(v, dict) else 1 for v in value.values())

@@ -29,6 +29,25 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+SAFE_NESTING = 500
+"""libyaml's composer recurses in C and crashes the process on deep enough nesting (tens of thousands
+of levels; about 1,000 in a thread with a small stack). Every level needs one of ``[ { - ? :``, so
+text with fewer of them than this is composed directly; more, and the depth is first checked on
+the parser's events (which costs about as much as parsing again)."""
+MAX_NUMBER_CHARS = 100
+"""Longer integer literals are refused before conversion: a base-60 integer (``1:2:3``) takes
+quadratic time to build, and a huge integer cannot even be printed in an error message."""
+
+
+def _construct_int(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> Any:
+    if len(node.value) > MAX_NUMBER_CHARS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {len(node.value):,} characters is too long (at most {MAX_NUMBER_CHARS}); "
+                        "quote it if it is text", node.start_mark)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 Path = tuple[Any, ...]
 
@@ -56,10 +75,12 @@ class Document:
 
 
 def format_loc(loc: Path) -> str:
-    """``('promises', 0, 'by')`` -> ``promises[0].by``."""
+    """``('promises', 0, 'by')`` -> ``promises[0].by``; a key with line breaks or control characters is
+    quoted and escaped, so an error stays on one line."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        name = str(part) if str(part).isprintable() else ascii(str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
     return out
 
 
@@ -68,7 +89,11 @@ def read_text(path: str, max_bytes: int = MAX_BYTES) -> str:
     try:
         if os.path.isdir(path):
             raise InputError(path, "is a directory, not a case file")
-        with open(path, "rb") as handle:
+        # Non-blocking open: a named pipe with no writer would otherwise hang here for ever
+        # (then it reads as empty); an anonymous pipe such as <(cmd) still reads normally.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        os.set_blocking(fd, True)
+        with open(fd, "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(path, exc.strerror or str(exc)) from None
@@ -142,6 +167,8 @@ def _parse_yaml(text: str, source: str, start_line: int | None) -> Document:
     offset = start_line - 1 if start_line else 0
     loader = _Loader(text)
     try:
+        if sum(map(text.count, "[{-?:")) > SAFE_NESTING:
+            _check_event_depth(text, source, offset)
         node = loader.get_single_node()
         if node is None:
             raise InputError(source, "the file is empty")
@@ -164,6 +191,24 @@ def _parse_yaml(text: str, source: str, start_line: int | None) -> Document:
     finally:
         loader.dispose()
     return Document(data, source, lines, start_line)
+
+
+def _check_event_depth(text: str, source: str, offset: int) -> None:
+    """Refuse deep nesting from the parser's events, before anything is composed: libyaml's composer
+    recurses in C and crashes the process on a few hundred thousand nested ``[`` or ``- ``."""
+    parser = _Loader(text)
+    try:
+        depth = 0
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(source, f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1 + offset)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        parser.dispose()
 
 
 def _index_lines(root: yaml.Node, source: str, offset: int) -> dict[Path, int]:

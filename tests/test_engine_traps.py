@@ -1,0 +1,391 @@
+"""One regression test per durable_rules trap of shared/durable-rules.md, on the real engine.
+
+The rules are the small pack in tests/packs/traps/ (written for these tests), run through
+``riskcheck.engine.Matcher`` and ``riskcheck.evaluate.Checker`` exactly as ``check`` runs them.
+Anything that could kill the interpreter (segfaults are the engine's failure mode) runs in a
+subprocess, so a regression fails one test instead of the whole session.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROOT, write
+from riskcheck import facts
+from riskcheck.case import Case, load_case
+from riskcheck.conditions import MAX_ALTERNATIVES, MAX_PATTERNS, MAX_TERMS
+from riskcheck.engine import MAX_PROPERTIES, EngineError
+from riskcheck.evaluate import Checker
+from riskcheck.facts import FACT_MODELS, SET_FIELDS
+from riskcheck.loading import Document
+from riskcheck.rulepack import PackError, load_packs
+from riskcheck.vocabulary import TOPICS
+
+TRAPS = Path(__file__).parent / "packs" / "traps"
+
+
+@pytest.fixture(scope="module")
+def traps() -> Checker:
+    return Checker(load_packs([str(TRAPS)]), lang="en")
+
+
+def case_of(data: dict[str, Any], case_id: str = "t") -> Case:
+    return load_case(Document({"riskcheck": 1, **data}, f"{case_id}.yaml"), case_id)
+
+
+def fired(checker: Checker, data: dict[str, Any], case_id: str = "t") -> list[tuple[str, str | None]]:
+    """(rule, about) of every finding, in report order."""
+    result = checker.check_case(case_of(data, case_id), f"{case_id}.yaml")
+    assert result.error is None, result.error
+    return [(f.rule, f.about) for f in result.findings]
+
+
+def matches(checker: Checker, fact_list: list[dict[str, Any]]) -> set[tuple[str, tuple[str, ...]]]:
+    return {(rule, tuple(sorted(f["id"] for f in bound.values()))) for rule, bound in checker.matcher.match(fact_list)}
+
+
+PEOPLE = [{"id": "bucho", "role": "department_head"}, {"id": "jinji", "role": "hr"},
+          {"id": "kacho", "role": "section_manager"}]
+
+
+# Trap 1: one fact matching no pattern must not lose the findings of the others.
+def test_facts_that_match_no_rule_do_not_lose_findings(traps: Checker) -> None:
+    alone = fired(traps, {"terms": {"bonus": {"basis": "past_record"}}})
+    assert alone == [("TRAP-CASE-PAST-RECORD", None)]
+    noisy = fired(traps, {
+        "terms": {"bonus": {"basis": "past_record"}},
+        "people": PEOPLE,  # no rule matches a section manager or hr person on its own
+        "documents": [{"kind": "work_rules", "covers": ["holidays"]}, {"kind": "email"}],
+        "promises": [{"topic": "holidays", "by": "kacho", "in_writing": True, "channel": "email",
+                      "confirmed_by": ["jinji"]}],
+    })
+    assert noisy == [("TRAP-CASE-PAST-RECORD", None)]
+
+
+# Trap 2: `unless` ($not) gives the same answer whatever order the facts arrive in.
+def test_unless_does_not_depend_on_fact_order(traps: Checker) -> None:
+    case = case_of({
+        "people": PEOPLE,
+        "promises": [{"topic": "salary", "by": "bucho", "in_writing": True, "channel": "document",
+                      "confirmed_by": confirmed} for confirmed in (["jinji"], [], ["kacho"], ["kacho", "jinji"])],
+    })
+    fact_list = facts.build(case)
+    expected = {("TRAP-UNLESS-CONFIRMED", ("promise:1",)), ("TRAP-UNLESS-CONFIRMED", ("promise:2",))}
+    rng = random.Random(7)
+    for _ in range(60):
+        shuffled = fact_list[:]
+        rng.shuffle(shuffled)
+        got = {m for m in matches(traps, shuffled) if m[0] == "TRAP-UNLESS-CONFIRMED"}
+        assert got == expected, [f["id"] for f in shuffled]
+    assert {m for m in matches(traps, fact_list[::-1]) if m[0] == "TRAP-UNLESS-CONFIRMED"} == expected
+
+
+# Trap 3: an `any_of` whose branches all hold yields one finding, not one per branch.
+def test_any_of_matching_every_branch_gives_one_finding(traps: Checker) -> None:
+    found = fired(traps, {"people": PEOPLE, "promises": [
+        {"topic": "bonus", "by": "bucho", "in_writing": False, "channel": "verbal"},  # all three branches
+        {"topic": "holidays", "by": "bucho", "in_writing": True, "channel": "email"},  # none
+        {"topic": "raise", "by": "bucho", "in_writing": True, "channel": "chat"},  # two
+    ]})
+    assert [f for f in found if f[0] == "TRAP-ANY-OF"] == [("TRAP-ANY-OF", "promises[0]"), ("TRAP-ANY-OF", "promises[2]")]
+
+
+# Trap 4: joins use a copied plain attribute (person key), never the engine's `id`; keys may be non-ASCII.
+@pytest.mark.parametrize("key", ["bucho", "事業部長", "Ünïcødé-ß", "1", "a b\tc", "x" * 300])
+def test_join_on_person_keys(traps: Checker, key: str) -> None:
+    data = {"people": [{"id": key, "role": "department_head"}, {"id": key + "2", "role": "section_manager"}],
+            "promises": [{"topic": "role", "by": key}, {"topic": "role", "by": key + "2"},
+                         {"topic": "role", "source": "job_posting"}]}
+    first = fired(traps, data)
+    assert [f for f in first if f[0] == "TRAP-JOIN-PERSON"] == [("TRAP-JOIN-PERSON", "promises[0]")]
+    for _ in range(20):  # the freed-memory trap showed up only when earlier calls had come and gone
+        assert fired(traps, data) == first
+
+
+def test_non_ascii_literal_in_a_rule_matches(traps: Checker) -> None:
+    hit = fired(traps, {"people": [{"id": "a", "name": "事業部長"}]})
+    miss = fired(traps, {"people": [{"id": "a", "name": "事業部"}]})
+    assert hit == [("TRAP-NON-ASCII", "persons[0]")]
+    assert miss == []
+
+
+# Trap 5: no Python actions at all, so no 2-parameter action can turn async.
+def test_compiled_rules_carry_no_actions(traps: Checker) -> None:
+    for rule in traps.rules.values():
+        assert "run" not in rule.compiled.ruleset_rule and "runAction" not in json.dumps(rule.compiled.ruleset_rule)
+
+
+# Trap 6: no background threads (durable's Host starts timer chains).
+def test_no_background_threads() -> None:
+    before = {t.ident for t in threading.enumerate()}
+    checker = Checker(load_packs([str(TRAPS)]), lang="en")
+    fired(checker, {"terms": {"bonus": {"basis": "past_record"}}})
+    assert {t.ident for t in threading.enumerate()} == before
+    assert threading.active_count() == len(before)
+
+
+# Trap 7: facts, not events: one fact fires every rule it matches, every time.
+def test_a_fact_fires_every_matching_rule(traps: Checker) -> None:
+    found = fired(traps, {"promises": [{"topic": "salary", "source": "offer_letter"},
+                                       {"topic": "salary", "source": "email"}]})
+    for about in ("promises[0]", "promises[1]"):
+        assert ("TRAP-UNLESS-CONFIRMED", about) in found and ("TRAP-ANY-OF", about) in found
+
+
+# Sessions: sid hash collisions. sids are per-matcher counters (never case ids) and only one is live.
+def test_case_ids_with_colliding_sid_hashes_stay_apart(traps: Checker) -> None:
+    def fnv1a(text: str) -> int:
+        value = 2166136261
+        for byte in text.encode():
+            value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
+        return value
+    seen: dict[int, str] = {}
+    i = 0
+    while (h := fnv1a(f"case-{i}")) not in seen:
+        seen[h] = f"case-{i}"
+        i += 1
+    a, b = seen[h], f"case-{i}"
+    assert fired(traps, {"terms": {"bonus": {"basis": "past_record"}}}, a) == [("TRAP-CASE-PAST-RECORD", None)]
+    assert fired(traps, {}, b) == []
+    assert fired(traps, {"terms": {"bonus": {"basis": "past_record"}}}, a) == [("TRAP-CASE-PAST-RECORD", None)]
+
+
+SOAK = textwrap.dedent("""
+    import sys
+    from riskcheck.case import load_case
+    from riskcheck.evaluate import Checker
+    from riskcheck.loading import Document
+    from riskcheck.rulepack import load_packs
+
+    checker = Checker(load_packs([sys.argv[1]]), lang="en")
+    NOMATCH = {"riskcheck": 1}
+    PARTIAL = {"riskcheck": 1, "people": [{"id": "k", "role": "hr"}], "promises": [{"topic": "role", "by": "k"}]}
+    MATCH = {"riskcheck": 1, "terms": {"bonus": {"basis": "past_record"}}}
+    plan = [NOMATCH, NOMATCH, PARTIAL, NOMATCH] + [(NOMATCH, PARTIAL, MATCH)[i % 3] for i in range(int(sys.argv[2]))]
+    counts = {}
+    for n, data in enumerate(plan):
+        result = checker.check_case(load_case(Document(data, "x"), f"c{n}"), "x")
+        assert result.error is None, result.error
+        key = tuple(sorted(f.rule for f in result.findings))
+        counts[key] = counts.get(key, 0) + 1
+    print(sorted(counts.items()))
+""")
+
+
+# Sessions: delete_state on a session that never started an action (first cases match nothing), the
+# 1024 live-session limit, and thousands of cases on one ruleset; in a subprocess, as a crash is a signal.
+def test_thousands_of_cases_starting_with_no_match_in_one_process() -> None:
+    n = 5000
+    proc = subprocess.run([sys.executable, "-c", SOAK, str(TRAPS), str(n)], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr[-2000:]}"
+    kinds = [i % 3 for i in range(n)]
+    expected = {(): 3 + kinds.count(0), ("TRAP-ANY-OF",): 1 + kinds.count(1),  # partial: no department head
+                ("TRAP-CASE-PAST-RECORD",): kinds.count(2)}
+    assert proc.stdout.strip() == str(sorted(expected.items()))
+
+
+def test_more_than_1024_cases_in_process(traps: Checker) -> None:
+    for i in range(1100):
+        basis = "past_record" if i % 2 else "unknown"
+        assert fired(traps, {"terms": {"bonus": {"basis": basis}}}, f"c{i}") == (
+            [("TRAP-CASE-PAST-RECORD", None)] if i % 2 else [])
+
+
+# Limits: 16 patterns per rule (error 304, only at assert time) -> refused when the pack loads.
+RULE_HEAD = """name: pathological
+version: 1.0.0
+rules:
+  - id: TOO-MUCH
+    severity: low
+    topic: documents
+    confirm_with: [hr]
+    form: written
+    text:
+      en: {message: m, ask: a, basis: b}
+      ja: {message: m, ask: a, basis: b}
+"""
+
+
+def pathological(tmp_path: Path, body: str) -> str:
+    return write(tmp_path, "pack.yaml", RULE_HEAD + textwrap.indent(textwrap.dedent(body), "    "))
+
+
+def refusal(tmp_path: Path, body: str) -> str:
+    with pytest.raises(PackError) as info:
+        load_packs([pathological(tmp_path, body)])
+    (problem,) = info.value.problems
+    assert "TOO-MUCH" in str(problem) and "\n" not in str(problem)
+    return str(problem)
+
+
+def test_too_many_patterns_refused_at_load(tmp_path: Path) -> None:
+    whens = "".join(f"  - {{fact: promise, as: p{i}}}\n" for i in range(MAX_PATTERNS))
+    message = refusal(tmp_path, "when:\n" + whens)
+    assert f"at most {MAX_PATTERNS - 1} patterns" in message
+    ok = "".join(f"  - {{fact: promise, as: p{i}, where: {{index: {i}}}}}\n" for i in range(MAX_PATTERNS - 1))
+    (pack,) = load_packs([pathological(tmp_path, "when:\n" + ok)])
+    checker = Checker([pack])  # the engine accepts the largest allowed rule and runs it
+    promises = [{"topic": "role", "source": "email"}] * (MAX_PATTERNS - 1)
+    assert [f.rule for f in checker.check_case(case_of({"promises": promises}), "x").findings] == ["TOO-MUCH"]
+    assert checker.check_case(case_of({"promises": promises[1:]}), "x").findings == []
+
+
+def test_deeply_nested_any_of_refused_at_load(tmp_path: Path) -> None:
+    where = "{topic: role}"
+    for _ in range(12):
+        where = f"{{any_of: [{where}, {{in_writing: true}}]}}"
+    message = refusal(tmp_path, f"when:\n  - fact: promise\n    where: {where}\n")
+    assert "too complex" in message and f"at most {MAX_TERMS}" in message
+
+
+def test_many_alternatives_refused_at_load(tmp_path: Path) -> None:
+    values = ", ".join(str(i) for i in range(MAX_ALTERNATIVES + 1))
+    message = refusal(tmp_path, f"when:\n  - fact: promise\n    where: {{index: {{in: [{values}]}}}}\n")
+    assert f"at most {MAX_ALTERNATIVES}" in message
+
+
+def test_many_not_in_refused_at_load(tmp_path: Path) -> None:
+    message = refusal(tmp_path, f"when:\n  - fact: promise\n    where: {{topic: {{not_in: [{', '.join(TOPICS)}]}}}}\n")
+    assert "too complex" in message
+
+
+def test_pathological_pack_through_the_cli(tmp_path: Path) -> None:
+    where = "{topic: role}"
+    for _ in range(12):
+        where = f"{{any_of: [{where}, {{in_writing: true}}]}}"
+    pack = pathological(tmp_path, f"when:\n  - fact: promise\n    where: {where}\n")
+    case = write(tmp_path, "case.yaml", "riskcheck: 1\n")
+    proc = subprocess.run([sys.executable, "-m", "riskcheck", "check", "--rules", pack, case],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and "too complex" in lines[0] and "Traceback" not in proc.stderr
+
+
+# Limits: about 250 properties per fact (more kills the process). Impossible by construction for
+# facts built from a case; the matcher also refuses an oversized fact with an error.
+def _max_properties(model: Any, kind: str, prefix: str = "") -> int:
+    total = 0
+    for name, info in model.model_fields.items():
+        path = prefix + name
+        nested = [a for a in (info.annotation, *getattr(info.annotation, "__args__", ())) if hasattr(a, "model_fields")]
+        if (kind, path) in SET_FIELDS:
+            total += 1 + len(TOPICS)
+        elif nested:
+            total += 1 + _max_properties(nested[0], kind, path + ".")
+        else:
+            total += 1
+    return total
+
+
+def test_facts_from_any_case_stay_under_the_property_limit() -> None:
+    for kind, model in FACT_MODELS.items():
+        assert _max_properties(model, kind) + 3 <= MAX_PROPERTIES, kind  # + id, t and sid
+
+
+def test_a_fully_populated_case_runs(checker: Checker) -> None:
+    full = {
+        "id": "full", "candidate": {"current_annual_income": 6_000_000, "age": 40},
+        "offer": {"company": "c", "position": "p", "employment_type": "regular", "stage": "offer_received",
+                  "acceptance_deadline": "2026-12-01", "start_date": "2027-01-01"},
+        "people": [{"id": "a", "role": "hr", "name": "n", "assigns_work": True, "decides_pay": True}],
+        "documents": [{"kind": kind, "received": "2026-11-01", "covers": list(TOPICS)}
+                      for kind in ("offer_letter", "labor_conditions_notice", "employment_contract")],
+        "promises": [{"topic": t, "said": "s", "by": "a", "source": "email", "stage": "casual", "channel": "email",
+                      "in_writing": True, "confirmed_by": ["a"]} for t in TOPICS],
+        "terms": {"monthly_salary": 400000,
+                  "bonus": {"basis": "guaranteed", "guaranteed_months": 2, "stated_months": [2, 4], "in_writing": True},
+                  "overtime": {"scheme": "fixed", "fixed_hours": 20, "fixed_amount": 50000, "excess_paid": "yes",
+                               "clause_checked": True},
+                  "probation": {"months": 3, "conditions_differ": "no"},
+                  "location": {"initial": "Tokyo", "change_scope": "none"},
+                  "duties": {"initial": "dev", "change_scope": "none"},
+                  "contract": {"ends": "2028-01-01", "renewal_criteria": "x", "renewal_cap": "5"},
+                  "remote": {"policy": "hybrid"}},
+    }
+    case = case_of(full, "full")
+    largest = max(sum(1 for _ in _leaves(f)) for f in facts.build(case))
+    assert largest + 1 <= MAX_PROPERTIES
+    assert checker.check_case(case, "full.yaml").error is None
+
+
+def _leaves(value: dict[str, Any]) -> Any:
+    for v in value.values():
+        yield v
+        if isinstance(v, dict):
+            yield from _leaves(v)
+
+
+def test_oversized_fact_is_an_error_not_a_crash() -> None:
+    script = textwrap.dedent("""
+        from riskcheck.engine import EngineError, Matcher
+        m = Matcher({"r": {"all": [{"_go": {"t": "_go"}}, {"a": {"t": "x"}}]}})
+        for fact in ({"id": "x:0", "t": "x", **{f"p{i}": i for i in range(300)}},
+                     {"id": "x:0", "t": "x", "n": {f"p{i}": i for i in range(260)}}):
+            try:
+                m.match([fact])
+                print("accepted")
+            except EngineError as exc:
+                print("refused:", exc)
+        print(len(m.match([{"id": "x:0", "t": "x"}])))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr[-2000:]}"
+    lines = proc.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:2]] == ["refused", "refused"] and lines[2] == "1"
+    assert "properties" in lines[0]
+
+
+# Types are coerced loosely by the engine (15 == "15", true == 1): rule literals are type-checked at
+# load, and facts carry normalised JSON types, so a loose comparison never decides a match.
+@pytest.mark.parametrize("where,expected", [
+    ("{index: '0'}", "expected a number"),
+    ("{in_writing: 1}", "expected a bool"),
+    ("{in_writing: 'false'}", "expected a bool"),
+    ("{confirmations: true}", "expected a number"),
+    ("{said: 15}", "expected a text"),
+])
+def test_rule_literals_of_the_wrong_type_are_refused(tmp_path: Path, where: str, expected: str) -> None:
+    assert expected in refusal(tmp_path, f"when:\n  - fact: promise\n    where: {where}\n")
+
+
+def test_facts_carry_normalised_types(traps: Checker) -> None:
+    case = case_of({"people": [{"id": 15, "role": "hr", "name": 1, "assigns_work": 1}],
+                    "promises": [{"topic": "salary", "by": "15", "in_writing": "yes", "said": 0}]})
+    person, promise = facts.build(case)[1:3]
+    assert person["key"] == "15" and person["name"] == "1" and person["assigns_work"] is True
+    assert promise["in_writing"] is True and promise["said"] == "0" and promise["index"] == 0
+    # a promise "in writing" given as 1 is the same case as one given as true
+    one = fired(traps, {"promises": [{"topic": "bonus", "source": "email", "in_writing": 1, "channel": "email"}]})
+    true = fired(traps, {"promises": [{"topic": "bonus", "source": "email", "in_writing": True, "channel": "email"}]})
+    assert one == true
+
+
+# Ruleset-wide limits are not a crash either: too many rules in one ruleset (every rule hangs off
+# the marker node, 257 at most) is one clear error when the Checker is built, and exit 2.
+def test_too_many_rules_is_a_clear_error(tmp_path: Path) -> None:
+    rule = """  - id: R{n}
+    severity: low
+    topic: bonus
+    confirm_with: [hr]
+    form: written
+    when: [{{fact: case, where: {{candidate.age: {n}}}}}]
+    text: {{en: {{message: m, ask: a, basis: b}}, ja: {{message: m, ask: a, basis: b}}}}
+"""
+    pack = write(tmp_path, "many.yaml", "name: many\nversion: 1.0.0\nrules:\n" + "".join(rule.format(n=n) for n in range(300)))
+    with pytest.raises(EngineError, match="too many rules"):
+        Checker(load_packs([pack]))
+    case = write(tmp_path, "case.yaml", "riskcheck: 1\n")
+    result = subprocess.run([sys.executable, "-m", "riskcheck", "check", "--no-default-rules", "--rules", pack, case],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1 and "too many rules" in result.stderr
