@@ -18,7 +18,6 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
-import re
 import signal
 from collections import deque
 from dataclasses import dataclass, field
@@ -50,32 +49,18 @@ Entry = dict[str, Any]
 def evaluate(checker: Checker, item: Item, fail_on: str) -> Entry:
     """One item's report entry; every problem becomes an error entry naming the file and line."""
     if item.error is not None:
-        result = CaseResult(item.default_id, item.source, error=item.error)
+        result = checker.failed(item.default_id, item.source, item.error)
     elif item.text is None and item.row is None:
         result = checker.check_file(item.path)
     else:
         try:
             doc = row_document(item) if item.row is not None else parse(item.text or "", item.path, "json", item.line)
         except InputError as exc:
-            result = CaseResult(item.default_id, item.source, error=str(exc))
+            result = checker.failed(item.default_id, item.source, exc)
         else:
             result = checker.check_document(doc, item.default_id)
             result.source = item.source
-    if result.error is not None and checker.redact:
-        result.error = redact_error(result.error)
     return result.to_dict(fail_on)
-
-
-REDACT_IN_ERRORS = [(re.compile(r" \((?:got|known:) .*?\)(?=;|$|\s)"), ""),
-                    (re.compile(r"'[^']*' is not a person"), "the person named here is not a person"),
-                    (re.compile(r"person id '[^']*'"), "a person id")]
-"""What validation messages repeat of the input: values (``got``), person ids (which are often names)."""
-
-
-def redact_error(message: str) -> str:
-    for pattern, replacement in REDACT_IN_ERRORS:
-        message = pattern.sub(replacement, message)
-    return message
 
 
 def _maybe_crash(item: Item) -> None:
@@ -108,10 +93,10 @@ def _work(factory: Callable[[], Checker], fail_on: str, tasks: Any, results: Any
             try:
                 entries.append(evaluate(checker, item, fail_on))
             except RiskcheckError as exc:
-                entries.append(CaseResult(item.default_id, item.source, error=str(exc)).to_dict(fail_on))
+                entries.append(checker.failed(item.default_id, item.source, exc).to_dict(fail_on))
             except Exception as exc:  # a bug must cost one case, not the batch
                 error = f"{item.source}: internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"
-                entries.append(CaseResult(item.default_id, item.source, error=error).to_dict(fail_on))
+                entries.append(checker.failed(item.default_id, item.source, error).to_dict(fail_on))
         results.send((number, entries))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from typing import Any
 
@@ -49,14 +50,31 @@ class Checker:
         try:
             return self.check_case(load_case(doc, default_id), doc.source)
         except RiskcheckError as exc:
-            return CaseResult(_id_of(doc.data, default_id), doc.source, error=str(exc))
+            return self.failed(_id_of(doc.data, default_id), doc.source, exc)
 
     def check_file(self, path: str) -> CaseResult:
         try:
             doc = load(path, self.max_bytes)
         except RiskcheckError as exc:
-            return CaseResult(case_id_for(path), path, error=str(exc))
+            return self.failed(case_id_for(path), path, exc)
         return self.check_document(doc, case_id_for(path))
+
+    def failed(self, case_id: str, source: str, error: RiskcheckError | str) -> CaseResult:
+        """The error result for a case that could not be read; with ``redact``, without input values."""
+        return CaseResult(case_id, source, error=redact_error(str(error)) if self.redact else str(error))
+
+
+REDACT_IN_ERRORS = [(re.compile(r" \((?:got|known:) .*?\)(?=;|$|\s)"), ""),
+                    (re.compile(r"'[^']*' is not a person"), "the person named here is not a person"),
+                    (re.compile(r"person id '[^']*'"), "a person id")]
+"""What validation messages repeat of the input: values (``got``), person ids (which are often names)."""
+
+
+def redact_error(message: str) -> str:
+    """An error message without the input values it quotes."""
+    for pattern, replacement in REDACT_IN_ERRORS:
+        message = pattern.sub(replacement, message)
+    return message
 
 
 def _id_of(data: Any, default: str) -> str:

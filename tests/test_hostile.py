@@ -154,7 +154,6 @@ def test_directory_given_as_a_case(tmp_path: Path, packs: list) -> None:
     assert cli.exit_code == 2 and "is a directory" in cli.stderr and "Traceback" not in cli.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="click's usage error for a directory is 4 lines (cli/check.py: dir_okay=False)")
 def test_directory_given_as_a_case_is_one_line(tmp_path: Path) -> None:
     check_inprocess(str(tmp_path))
 

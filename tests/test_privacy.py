@@ -140,8 +140,6 @@ def test_redact_with_the_shipped_packs(tmp_path: Path, fmt: str) -> None:
     assert redacted.exit_code in (0, 1) and [s for s in SECRETS if s in redacted.stdout] == []
 
 
-@pytest.mark.xfail(strict=True, reason="validation errors quote input values (person ids, bad values) even with "
-                                       "--redact; needs the error text redacted in evaluate.py/report")
 def test_redact_also_covers_error_messages(tmp_path: Path) -> None:
     case = write(tmp_path, "case.yaml", "riskcheck: 1\npeople: [{id: Zq0pid}]\npromises: [{topic: role, by: Zq0other}]\n")
     redacted = run_cli("check", case, "--format", "json", "--redact")

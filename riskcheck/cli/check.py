@@ -18,7 +18,7 @@ FORMATS = {"text": TextRenderer, "json": JsonRenderer, "markdown": MarkdownRende
 
 
 @click.command()
-@click.argument("case_file", type=click.Path(dir_okay=False, allow_dash=False))
+@click.argument("case_file", type=click.Path(allow_dash=False))
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
