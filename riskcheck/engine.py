@@ -50,8 +50,11 @@ dre = _import_engine()
 
 MAX_PROPERTIES = 250
 """durable_rules kills the process (no error code) on a fact of more than 254 properties, counting
-nested fields and the ``sid`` added here; a fact over this bound is refused before it gets there."""
+nested fields; a fact over this bound is refused before it gets there."""
 WARM_RULE = {"all": [{"m": {"t": "_warm"}}]}
+SESSION = "0"
+"""Cases run one at a time, each in a fresh session deleted right after it, so every case can use
+the same session id. Each fact carries it: durable_rules rewrites a fact that lacks one."""
 _names = itertools.count()
 
 Match = tuple[str, dict[str, dict[str, Any]]]
@@ -89,24 +92,24 @@ class Matcher:
             self._handle = dre.create_ruleset(f"riskcheck{next(_names)}", json.dumps(ruleset))
         except Exception as exc:  # the C extension raises plain Exception with an error code
             raise EngineError(f"durable_rules rejected the rules: {_explained(exc)}") from None
-        self._sids = itertools.count()
         self._run([{"id": "w", "t": "_warm"}])
 
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:
-        """All distinct rule matches for one case's facts."""
+        """All distinct rule matches for one case's facts (each fact gets the session id)."""
         for fact in facts:
-            if (count := _properties(fact) + 1) > MAX_PROPERTIES:
+            if (count := _properties(fact) + 1) > MAX_PROPERTIES:  # + the session id
                 raise EngineError(f"fact {fact.get('id')} has {count} properties; durable_rules handles at most "
                                   f"{MAX_PROPERTIES}")
         seen: dict[tuple[str, tuple[str, ...]], Match] = {}
         for rule, frame in self._run([*facts, {"id": MARKER, "t": MARKER}]):
             bound = {alias: fact for alias, fact in frame.items() if alias != MARKER}
-            seen.setdefault((rule, tuple(sorted(f["id"] for f in bound.values()))), (rule, bound))
+            seen.setdefault((rule, tuple(f["id"] for f in bound.values())), (rule, bound))
         return list(seen.values())
 
     def _run(self, facts: list[dict[str, Any]]) -> list[Match]:
-        sid = f"s{next(self._sids)}"
-        payload = json.dumps([{**fact, "sid": sid} for fact in facts])
+        for fact in facts:
+            fact["sid"] = SESSION
+        payload = json.dumps(facts)
         out: list[Match] = []
         try:
             code, state = dre.assert_facts(self._handle, payload)
@@ -122,7 +125,7 @@ class Matcher:
         except Exception as exc:
             raise EngineError(f"durable_rules failed on this case: {_explained(exc)}") from None
         finally:
-            dre.delete_state(self._handle, sid)
+            dre.delete_state(self._handle, SESSION)
         return out
 
 
