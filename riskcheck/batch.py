@@ -2,6 +2,8 @@
 
 * Each worker process builds its own Checker once (packs compiled once per process) and
   evaluates chunks of items; it ignores SIGINT, the supervisor decides when it stops.
+* Workers also ``prepare`` each entry for the renderer (for streaming formats, its finished
+  text), so the supervisor only counts and writes.
 * At most ``IN_FLIGHT`` chunks per worker and ``WINDOW`` items past the oldest unfinished one
   are out at a time, so memory stays flat and the reorder buffer is bounded.
 * A worker that dies (durable_rules can segfault) is replaced. The items of the chunk it was
@@ -15,10 +17,13 @@
 
 from __future__ import annotations
 
+import fcntl
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import sys
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
@@ -30,10 +35,13 @@ from riskcheck.loading import parse
 from riskcheck.report import CaseResult
 
 CHUNK = 32
+PIPE_BYTES = 1 << 20
 IN_FLIGHT = 2
 WINDOW = 4096
 READY = "ready"
 """A worker's first message: its Checker is built."""
+CAN_FORK = sys.platform == "linux"
+"""Forking is only safe where the supervisor is a plain process (macOS system libraries are not fork-safe)."""
 FAILED_STARTS = 3
 """Workers dying before READY this many times in a row mean the set-up itself is broken."""
 
@@ -44,6 +52,7 @@ SIGKILLs itself before evaluating an item whose source ends with ``$RISKCHECK_TE
 ``$RISKCHECK_TEST_CRASH_ONCE`` names a file, only when it can still create that file (so once)."""
 
 Entry = dict[str, Any]
+Prepare = Callable[[Entry], Any]
 
 
 def evaluate(checker: Checker, item: Item, fail_on: str) -> Entry:
@@ -76,19 +85,21 @@ def _maybe_crash(item: Item) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _work(factory: Callable[[], Checker], fail_on: str, tasks: Any, results: Any) -> None:
-    """A worker process: chunks in, entries out, until a ``None`` chunk.
+def _work(factory: Callable[[], Checker], fail_on: str, prepare: Prepare, tasks: Any, results: Any) -> None:
+    """A worker process: chunks in, prepared entries out, until a ``None`` chunk.
 
     Each answer is sent before the next chunk starts, so the chunk a dead worker was holding
     is exactly the oldest one it had not answered.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker would inherit audit's handler
     checker = factory()
+    gc.freeze()  # what exists now lives as long as the worker: keep it out of every garbage collection
     results.send(READY)
     while (chunk := tasks.get()) is not None:
-        number, items = chunk
+        number, fields = chunk
         entries = []
-        for item in items:
+        for item in map(Item._make, fields):
             _maybe_crash(item)
             try:
                 entries.append(evaluate(checker, item, fail_on))
@@ -97,7 +108,7 @@ def _work(factory: Callable[[], Checker], fail_on: str, tasks: Any, results: Any
             except Exception as exc:  # a bug must cost one case, not the batch
                 error = f"{item.source}: internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"
                 entries.append(checker.failed(item.default_id, item.source, error).to_dict(fail_on))
-        results.send((number, entries))
+        results.send((number, [prepare(entry) for entry in entries]))
 
 
 @dataclass
@@ -111,28 +122,29 @@ class _Worker:
 
 
 class Pool:
-    """``jobs`` worker processes evaluating items with checkers built by ``factory``."""
+    """``jobs`` worker processes evaluating items with checkers built by ``factory``; each entry is
+    passed through ``prepare`` (a picklable function) before it comes back."""
 
-    def __init__(self, factory: Callable[[], Checker], jobs: int, fail_on: str):
+    def __init__(self, factory: Callable[[], Checker], jobs: int, fail_on: str, prepare: Prepare):
         self.factory = factory
         self.jobs = max(jobs, 1)
         self.fail_on = fail_on
-        self.context = multiprocessing.get_context("spawn")
+        self.prepare = prepare
         self.workers: list[_Worker] = []
         self.chunk_numbers = 0
         self.deaths = 0
         self.failed_starts = 0
 
-    def run(self, items: Iterable[Item]) -> Iterator[Entry]:
-        """Entries for ``items``, in their order, each exactly once."""
+    def run(self, items: Iterable[Item]) -> Iterator[Any]:
+        """Prepared entries for ``items``, in their order, each exactly once."""
         source = enumerate(items)
         retry: deque[tuple[int, Item, int]] = deque()  # (sequence, item, attempts so far)
-        done: dict[int, Entry] = {}
+        done: dict[int, Any] = {}
         next_out = 0
         issued = 0  # one past the highest sequence number taken from ``source``
         exhausted = False
         try:
-            self.workers = [self._start() for _ in range(self.jobs)]
+            self.workers = [self._start(fork=CAN_FORK) for _ in range(self.jobs)]
             while True:
                 for worker in self.workers:
                     while len(worker.chunks) < IN_FLIGHT:
@@ -168,11 +180,17 @@ class Pool:
         finally:
             self._stop()
 
-    def _start(self) -> _Worker:
-        tasks = self.context.Queue()
-        reader, writer = self.context.Pipe(duplex=False)
-        process = self.context.Process(target=_work, args=(self.factory, self.fail_on, tasks, writer), daemon=True)
-        # Started with SIGINT ignored (kept across exec), so a Ctrl-C while it boots cannot hit it either.
+    def _start(self, fork: bool) -> _Worker:
+        """A new worker: forked (it starts at once, nothing to import) only while the supervisor has no
+        threads, i.e. before any task queue's feeder thread runs; forking a process with threads can
+        deadlock the child, so a replacement for a dead worker is spawned."""
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        tasks = context.Queue()
+        reader, writer = context.Pipe(duplex=False)
+        _widen(reader)
+        process = context.Process(target=_work, args=(self.factory, self.fail_on, self.prepare, tasks, writer),
+                                  daemon=True)
+        # Started with SIGINT ignored (kept across fork and exec), so a Ctrl-C while it boots cannot hit it either.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             process.start()
@@ -184,9 +202,10 @@ class Pool:
     def _send(self, worker: _Worker, chunk: list[tuple[int, Item, int]]) -> None:
         self.chunk_numbers += 1
         worker.chunks.append((self.chunk_numbers, chunk))
-        worker.tasks.put((self.chunk_numbers, [item for _, item, _ in chunk]))
+        # as plain tuples: items go by the thousand, and a plain tuple pickles several times faster
+        worker.tasks.put((self.chunk_numbers, [tuple(item) for _, item, _ in chunk]))
 
-    def _collect(self, worker: _Worker, done: dict[int, Entry], retry: deque[tuple[int, Item, int]]) -> None:
+    def _collect(self, worker: _Worker, done: dict[int, Any], retry: deque[tuple[int, Item, int]]) -> None:
         """Take the worker's answers; if it has died, hand its chunks out again and replace it."""
         alive = worker.process.is_alive()
         try:
@@ -216,7 +235,8 @@ class Pool:
             for sequence, item, attempts in started:
                 if attempts >= 1:
                     error = f"{item.source}: not evaluated: the worker process died twice on this case ({why})"
-                    done[sequence] = CaseResult(item.default_id, item.source, error=error).to_dict(self.fail_on)
+                    entry = CaseResult(item.default_id, item.source, error=error).to_dict(self.fail_on)
+                    done[sequence] = self.prepare(entry)
                 else:
                     retry.append((sequence, item, attempts + 1))
         for _, chunk in worker.chunks:  # not started: handed out again as they were
@@ -225,7 +245,7 @@ class Pool:
         retry.clear()
         retry.extend(ordered)
         self._discard(worker)
-        self.workers[self.workers.index(worker)] = self._start()
+        self.workers[self.workers.index(worker)] = self._start(fork=False)
 
     def _discard(self, worker: _Worker) -> None:
         worker.tasks.cancel_join_thread()
@@ -244,6 +264,15 @@ class Pool:
                 worker.process.join()
             self._discard(worker)
         self.workers = []
+
+
+def _widen(pipe: Any) -> None:
+    """Let a worker's answer (a chunk of finished report text) fit in its pipe at once where the system
+    allows (Linux), so the worker goes on with the next chunk instead of waiting for the supervisor."""
+    try:
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (AttributeError, OSError):  # not Linux, or above /proc/sys/fs/pipe-max-size
+        pass
 
 
 def _death(exitcode: int | None) -> str:

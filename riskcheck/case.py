@@ -121,13 +121,13 @@ class Remote(Model):
 
 class Terms(Model):
     monthly_salary: Yen | None = None
-    bonus: Bonus = Bonus()
-    overtime: Overtime = Overtime()
-    probation: Probation = Probation()
-    location: Scope = Scope()
-    duties: Scope = Scope()
-    contract: Contract = Contract()
-    remote: Remote = Remote()
+    bonus: Bonus = Field(default_factory=Bonus)
+    overtime: Overtime = Field(default_factory=Overtime)
+    probation: Probation = Field(default_factory=Probation)
+    location: Scope = Field(default_factory=Scope)
+    duties: Scope = Field(default_factory=Scope)
+    contract: Contract = Field(default_factory=Contract)
+    remote: Remote = Field(default_factory=Remote)
 
 
 class Waiver(Model):
@@ -150,12 +150,12 @@ class Expect(Model):
 class Case(Model):
     riskcheck: Literal[1]
     id: Text | None = None
-    candidate: Candidate = Candidate()
-    offer: Offer = Offer()
+    candidate: Candidate = Field(default_factory=Candidate)
+    offer: Offer = Field(default_factory=Offer)
     people: list[Person] = []
     documents: list[Document_] = []
     promises: list[Promise] = []
-    terms: Terms = Terms()
+    terms: Terms = Field(default_factory=Terms)
     waivers: list[Waiver] = []
     expect: Expect | None = None
 

@@ -50,7 +50,8 @@ dre = _import_engine()
 
 MAX_PROPERTIES = 250
 """durable_rules kills the process (no error code) on a fact of more than 254 properties, counting
-nested fields; a fact over this bound is refused before it gets there."""
+nested fields. Facts built from a case stay under this bound by construction: the fact models are
+fixed, and ``tests/test_engine_traps.py`` checks their largest possible size against it."""
 WARM_RULE = {"all": [{"m": {"t": "_warm"}}]}
 SESSION = "0"
 """Cases run one at a time, each in a fresh session deleted right after it, so every case can use
@@ -96,10 +97,6 @@ class Matcher:
 
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:
         """All distinct rule matches for one case's facts (each fact gets the session id)."""
-        for fact in facts:
-            if (count := _properties(fact) + 1) > MAX_PROPERTIES:  # + the session id
-                raise EngineError(f"fact {fact.get('id')} has {count} properties; durable_rules handles at most "
-                                  f"{MAX_PROPERTIES}")
         seen: dict[tuple[str, tuple[str, ...]], Match] = {}
         for rule, frame in self._run([*facts, {"id": MARKER, "t": MARKER}]):
             bound = {alias: fact for alias, fact in frame.items() if alias != MARKER}
@@ -128,7 +125,3 @@ class Matcher:
             dre.delete_state(self._handle, SESSION)
         return out
 
-
-def _properties(value: dict[str, Any]) -> int:
-    """Properties as durable_rules counts them: every key, nested ones included."""
-    return sum(1 + _properties(v) if isinstance(v, dict) else 1 for v in value.values())

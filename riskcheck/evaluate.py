@@ -29,6 +29,7 @@ class Checker:
         self.packs = packs
         self.rules: dict[str, Rule] = {rule.id: rule for pack in packs for rule in pack.rules}
         self.matcher = Matcher({rid: rule.compiled.ruleset_rule for rid, rule in self.rules.items()})
+        self.makers = {rid: findings.FindingMaker(rule, lang, redact) for rid, rule in self.rules.items()}
         self.lang = lang
         self.waivers = extra_waivers or []
         self.today = today or date.today()
@@ -38,8 +39,7 @@ class Checker:
     def check_case(self, case: Case, source: str) -> CaseResult:
         case_facts = facts.build(case)
         case_fact = case_facts[0]
-        found = [findings.build(self.rules[rule], bound, case_fact, self.lang, self.redact)
-                 for rule, bound in self.matcher.match(case_facts)]
+        found = [self.makers[rule].build(bound, case_fact) for rule, bound in self.matcher.match(case_facts)]
         found.sort(key=findings.Finding.sort_key)
         assert case.id is not None
         waivers.apply(found, [*case.waivers, *self.waivers], case.id, self.today)

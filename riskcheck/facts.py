@@ -125,17 +125,19 @@ def build(case: Case) -> list[dict[str, Any]]:
     def add(fact_kind: str, n: int | str, **fields: Any) -> None:
         facts.append({"id": f"{fact_kind}:{n}", "t": fact_kind, **_drop_none(fields)})
 
+    def dump(model: BaseModel) -> dict[str, Any]:
+        return model.model_dump(mode="json", exclude_none=True)
+
     people = {p.id: p for p in case.people}
     noticed = {topic for d in case.documents if d.kind in NOTICE_KINDS and d.received not in (None, False)
                for topic in d.covers}
     guaranteed = guaranteed_annual_income(case.terms)
     current = case.candidate.current_annual_income
     add("case", 0,
-        offer=case.offer.model_dump(mode="json"),
-        candidate=case.candidate.model_dump(mode="json"),
-        terms=case.terms.model_dump(mode="json"),
-        derived={"guaranteed_annual_income": guaranteed,
-                 "income_shortfall": current - guaranteed if current is not None and guaranteed is not None else None})
+        offer=dump(case.offer), candidate=dump(case.candidate), terms=dump(case.terms),
+        derived=_drop_none({"guaranteed_annual_income": guaranteed,
+                            "income_shortfall": current - guaranteed if current is not None and guaranteed is not None
+                            else None}))
     for i, person in enumerate(case.people):
         add("person", i, key=person.id, role=person.role, name=person.name, assigns_work=person.assigns_work,
             decides_pay=person.decides_pay, confirms_work=confirms_work(person), confirms_pay=confirms_pay(person))
@@ -161,7 +163,5 @@ def build(case: Case) -> list[dict[str, Any]]:
     return facts
 
 
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    return value
+def _drop_none(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, fields
-from functools import lru_cache
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Union
 
 from riskcheck.conditions import PLACEHOLDER, Compiled, field_type
 from riskcheck.rulepack import Rule
@@ -35,20 +33,15 @@ class Finding:
         return SEVERITIES.index(self.severity), self.rule, _about_key(self.about), self.message
 
     def to_dict(self) -> dict[str, Any]:
-        """The finding as plain data: copies, as ``dataclasses.asdict`` made, without its slow recursion."""
-        out: dict[str, Any] = {}
-        for name in _FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, list):
-                value = list(value)  # of strings
-            elif isinstance(value, dict):
-                value = copy.deepcopy(value)
-            if value is not None or name in ("raise_at", "about"):
-                out[name] = value
+        """The finding as plain data (copies, so the entry shares nothing with the finding)."""
+        out = {"rule": self.rule, "severity": self.severity, "topic": self.topic,
+               "confirm_with": list(self.confirm_with), "form": self.form, "message": self.message,
+               "ask": self.ask, "basis": self.basis, "raise_at": self.raise_at, "about": self.about}
+        if self.waived is not None:
+            out["waived"] = dict(self.waived)
+        if self.waiver_expired is not None:
+            out["waiver_expired"] = dict(self.waiver_expired)
         return out
-
-
-_FIELDS = [f.name for f in fields(Finding)]
 
 
 def _about_key(about: str | None) -> tuple[str, int]:
@@ -70,29 +63,88 @@ def severity_at(rule: Rule, stage: str | None) -> str:
     return severity
 
 
-def build(rule: Rule, bound: dict[str, dict[str, Any]], case_fact: dict[str, Any], lang: str,
-          redact: bool = False) -> Finding:
-    """The finding for one match of ``rule``."""
-    scope = {"case": case_fact, **bound}
-    texts = rule.text[lang]
-    compiled = rule.compiled
+@dataclass(frozen=True)
+class Placeholder:
+    """``{alias.path|filter}`` of a text, parsed once."""
 
-    def fill(template: str) -> str:
-        return PLACEHOLDER.sub(lambda m: _placeholder(m.group(1), scope, compiled, lang, redact), template)
+    alias: str
+    path: tuple[str, ...]
+    filter: str
+    text: bool
+    """Whether the field is free text (replaced when redacting)."""
+    missing: tuple[str, ...] = ()
+    """For ``|missing``: the items of the rule's ``lacks_any`` test."""
 
-    first = bound.get(next(iter(compiled.aliases), ""), {})
-    return Finding(
-        rule=rule.id,
-        severity=severity_at(rule, case_fact.get("offer", {}).get("stage")),
-        topic=fill(rule.topic),
-        confirm_with=list(rule.confirm_with),
-        form=rule.form,
-        message=fill(texts.message),
-        ask=fill(texts.ask),
-        basis=fill(texts.basis),
-        raise_at=rule.raise_at,
-        about=_about(first.get("id")),
-    )
+
+Part = Union[str, Placeholder]
+
+
+class FindingMaker:
+    """One rule's findings in one language; everything that does not depend on the match is worked out once."""
+
+    def __init__(self, rule: Rule, lang: str, redact: bool = False):
+        self.rule = rule
+        self.lang = lang
+        self.redact = redact
+        self.severities = {stage: severity_at(rule, stage) for stage in (None, *STAGES)}
+        compiled = rule.compiled
+        texts = rule.text[lang]
+        self.texts = [_parse(template, compiled) for template in (rule.topic, texts.message, texts.ask, texts.basis)]
+        self.about_alias = next(iter(compiled.aliases), "")
+
+    def build(self, bound: dict[str, dict[str, Any]], case_fact: dict[str, Any]) -> Finding:
+        """The finding for one match of the rule."""
+        scope = {"case": case_fact, **bound}
+        topic, message, ask, basis = (parts if isinstance(parts, str) else self._fill(parts, scope)
+                                      for parts in self.texts)
+        rule = self.rule
+        return Finding(rule=rule.id, severity=self.severities[case_fact.get("offer", {}).get("stage")], topic=topic,
+                       confirm_with=list(rule.confirm_with), form=rule.form, message=message, ask=ask, basis=basis,
+                       raise_at=rule.raise_at, about=_about(bound.get(self.about_alias, {}).get("id")))
+
+    def _fill(self, parts: list[Part], scope: dict[str, dict[str, Any]]) -> str:
+        return "".join(part if isinstance(part, str) else self._value(part, scope) for part in parts)
+
+    def _value(self, placeholder: Placeholder, scope: dict[str, dict[str, Any]]) -> str:
+        lang = self.lang
+        value: Any = scope[placeholder.alias]
+        for name in placeholder.path:
+            value = value.get(name) if isinstance(value, dict) else None
+        if placeholder.filter == "missing":
+            present = value or {}
+            return SEPARATOR[lang].join(label(item, lang) for item in placeholder.missing if item not in present)
+        if value is None:
+            return label("unknown", lang)
+        if placeholder.filter == "yen":
+            return f"{value:,}円" if lang == "ja" else f"JPY {value:,}"
+        if placeholder.filter == "months":
+            return f"{value:g}か月" if lang == "ja" else f"{value:g} months"
+        if placeholder.filter == "label":
+            return label(value, lang)
+        if isinstance(value, list):
+            return "–".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+        if self.redact and placeholder.text:
+            return REDACTED[lang]
+        return str(value)
+
+
+def _parse(template: str, compiled: Compiled) -> str | list[Part]:
+    """A text as literal strings and placeholders; a text without placeholders stays a string."""
+    pieces = PLACEHOLDER.split(template)
+    if len(pieces) == 1:
+        return template
+    parts: list[Part] = []
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            if piece:
+                parts.append(piece)
+            continue
+        ref, _, filter_name = piece.partition("|")
+        alias, _, path = ref.partition(".")
+        kind = compiled.aliases.get(alias, "case")
+        parts.append(Placeholder(alias, tuple(path.split(".")), filter_name, field_type(kind, path).kind == "text",
+                                 compiled.missing.get(ref, ())))
+    return parts
 
 
 def _about(fact_id: str | None) -> str | None:
@@ -101,34 +153,3 @@ def _about(fact_id: str | None) -> str | None:
         return None
     kind, _, index = fact_id.partition(":")
     return f"{kind}s[{index}]"
-
-
-@lru_cache(maxsize=None)
-def _kind(kind: str, path: str) -> str:
-    return field_type(kind, path).kind
-
-
-def _placeholder(spec: str, scope: dict[str, dict[str, Any]], compiled: Compiled, lang: str, redact: bool) -> str:
-    ref, _, filter_name = spec.partition("|")
-    alias, _, path = ref.partition(".")
-    fact = scope[alias]
-    kind = compiled.aliases.get(alias, "case")
-    value: Any = fact
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    if filter_name == "missing":
-        present = value or {}
-        return SEPARATOR[lang].join(label(item, lang) for item in compiled.missing[ref] if item not in present)
-    if value is None:
-        return label("unknown", lang)
-    if filter_name == "yen":
-        return f"{value:,}円" if lang == "ja" else f"JPY {value:,}"
-    if filter_name == "months":
-        return f"{value:g}か月" if lang == "ja" else f"{value:g} months"
-    if filter_name == "label":
-        return label(value, lang)
-    if isinstance(value, list):
-        return "–".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
-    if redact and _kind(kind, path) == "text":
-        return REDACTED[lang]
-    return str(value)

@@ -14,8 +14,7 @@ import glob
 import io
 import os
 import sys
-from dataclasses import dataclass
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterator, NamedTuple
 
 from riskcheck.errors import InputError
 from riskcheck.loading import MAX_BYTES, Document, Path
@@ -40,8 +39,7 @@ SECTIONS = ("candidate", "offer", "terms")
 LIST_FIELDS = {"confirmed_by", "covers", "stated_months"}
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One case to evaluate: a file, or a JSON line (``text``) or CSV row (``row``) at ``line`` of ``path``."""
 
     path: str

@@ -129,11 +129,11 @@ def load(path: str, max_bytes: int = MAX_BYTES) -> Document:
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key '{key}'")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        keys = [key for key, _ in pairs]
+        duplicate = next(key for i, key in enumerate(keys) if key in keys[:i])
+        raise ValueError(f"duplicate key '{duplicate}'")
     return out
 
 
@@ -147,7 +147,8 @@ def _parse_json(text: str, source: str, start_line: int | None) -> Document:
         raise InputError(source, f"nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:
         raise InputError(source, f"invalid JSON: {exc}", start_line) from None
-    _check_depth(data, source)
+    if text.count("[") + text.count("{") > MAX_DEPTH:  # else it cannot nest that deep
+        _check_depth(data, source)
     return Document(data, source, {}, start_line)
 
 

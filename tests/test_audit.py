@@ -20,10 +20,13 @@ import pytest
 
 from conftest import EXAMPLES, ROOT, run_cli, write
 
-from riskcheck.batch import Pool
+from riskcheck.batch import Pool, evaluate
+from riskcheck.cli.audit import FORMATS
 from riskcheck.cli.options import make_checker
 from riskcheck.errors import RiskcheckError
 from riskcheck.inputs import expand
+from riskcheck.render import render_entries
+from riskcheck.report import packs_entry
 
 EXAMPLE_IDS = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
 
@@ -114,6 +117,18 @@ def test_json_is_byte_identical_whatever_the_jobs(tmp_path: Path) -> None:
     two = run_cli("audit", path, "--format", "json", "--jobs", "2").stdout
     assert one == two
     assert [case["id"] for case in json.loads(one)["cases"]] == [f"c{i:05d}" for i in range(300)]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "junit"])
+def test_workers_write_what_one_process_would(tmp_path: Path, fmt: str) -> None:
+    """Streaming formats are encoded in the workers; the report must not change for it."""
+    inputs = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))] + [jsonl_cases(tmp_path, 40)]
+    checker = make_checker((), False, "en", None, False, None)
+    entries = [evaluate(checker, item, "high") for item in expand(inputs)]
+    expected = io.StringIO()
+    render_entries(FORMATS[fmt], expected, entries, packs=packs_entry(checker.packs), lang="en", fail_on="high")
+    result = run_cli("audit", *inputs, "--format", fmt, "--jobs", "2", "--lang", "en")
+    assert result.stdout_bytes == expected.getvalue().encode("utf-8")
 
 
 def test_a_worker_killed_mid_batch_is_replaced_and_nothing_is_lost(tmp_path: Path) -> None:
@@ -281,6 +296,10 @@ def test_output_file_is_not_created_when_the_packs_fail(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
+def _as_is(entry: dict[str, Any]) -> dict[str, Any]:
+    return entry
+
+
 def _dies_at_start() -> Any:
     os._exit(3)
 
@@ -296,14 +315,14 @@ def _dies_the_first_time(flag: str) -> Any:
 
 def test_a_worker_dying_while_starting_costs_its_cases_nothing(tmp_path: Path) -> None:
     items = list(expand([jsonl_cases(tmp_path, 100)]))
-    pool = Pool(functools.partial(_dies_the_first_time, str(tmp_path / "flag")), 2, "high")
+    pool = Pool(functools.partial(_dies_the_first_time, str(tmp_path / "flag")), 2, "high", _as_is)
     entries = list(pool.run(items))
     assert [e["source"] for e in entries] == [item.source for item in items]
     assert all(e["status"] != "error" for e in entries) and pool.deaths == 1
 
 
 def test_workers_that_cannot_start_stop_the_batch_with_one_error(tmp_path: Path) -> None:
-    pool = Pool(_dies_at_start, 2, "high")
+    pool = Pool(_dies_at_start, 2, "high", _as_is)
     with pytest.raises(RiskcheckError, match=r"^worker processes die while starting \(exit code 3\)"):
         list(pool.run(expand([jsonl_cases(tmp_path, 10)])))
     assert pool.workers == []

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import EXAMPLES, run_cli, write
 from riskcheck.evaluate import Checker
-from riskcheck.render import render
+from riskcheck.render import render_entries
 from riskcheck.render.sheet import PHASES, WORDS, build, phase_of
 from riskcheck.render.text import TextRenderer, display_width, wrap
 from riskcheck.report import packs_entry
@@ -161,7 +161,7 @@ class Terminal(io.StringIO):
 def terminal_output(checker: Checker, packs: list[Any]) -> str:
     out = Terminal()
     entry = checker.check_file(str(ROLE_CASE)).to_dict("high")
-    render(TextRenderer, out, [entry], packs=packs_entry(packs), lang="en", fail_on="high")
+    render_entries(TextRenderer, out, [entry], packs=packs_entry(packs), lang="en", fail_on="high")
     return out.getvalue()
 
 
@@ -185,6 +185,6 @@ def test_japanese_text_is_wrapped_to_the_terminal_width(checker_ja: Checker, pac
     assert not any(line.strip()[0] in "、。」" for line in lines)
     out = io.StringIO()
     entry = checker_ja.check_file(str(ROLE_CASE)).to_dict("high")
-    render(TextRenderer, out, [entry], packs=packs_entry(packs), lang="ja", fail_on="high")
+    render_entries(TextRenderer, out, [entry], packs=packs_entry(packs), lang="ja", fail_on="high")
     assert all(display_width(line.rstrip("、。」）")) <= TextRenderer.width
                for line in out.getvalue().splitlines() if not line.startswith("=="))

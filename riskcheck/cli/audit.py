@@ -16,7 +16,7 @@ from riskcheck.cli.options import evaluation_options, fail, make_checker
 from riskcheck.errors import RiskcheckError
 from riskcheck.inputs import CSV_HELP, estimate, expand
 from riskcheck.output import open_output
-from riskcheck.render import render
+from riskcheck.render import prepare, render
 from riskcheck.render.audit_html import AuditHtmlRenderer
 from riskcheck.render.audit_text import AuditTextRenderer
 from riskcheck.render.csv_ import CsvRenderer
@@ -48,14 +48,14 @@ def audit(inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int, rule
     """
     checker = make_checker(rules, no_default_rules, lang, waivers_file, redact, today)
     factory = functools.partial(make_checker, rules, no_default_rules, lang, waivers_file, redact, today)
-    pool = Pool(factory, jobs, fail_on)
-    entries: Iterable[dict[str, Any]] = pool.run(expand(list(inputs)))
+    pool = Pool(factory, jobs, fail_on, functools.partial(prepare, FORMATS[fmt], fail_on))
+    cases: Iterable[Any] = pool.run(expand(list(inputs)))
     if sys.stderr.isatty():
-        entries = _progress(entries, estimate(list(inputs)))
+        cases = _progress(cases, estimate(list(inputs)))
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         with open_output(output) as out:
-            summary = render(FORMATS[fmt], out, entries, packs=packs_entry(checker.packs), lang=lang,
+            summary = render(FORMATS[fmt], out, cases, packs=packs_entry(checker.packs), lang=lang,
                              fail_on=fail_on)
     except KeyboardInterrupt:
         click.echo("\nriskcheck: interrupted" + ("; no output file written" if output else ""), err=True)
@@ -77,12 +77,12 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _progress(entries: Iterable[dict[str, Any]], total: int | None) -> Iterator[dict[str, Any]]:
-    """Pass entries through, drawing ``done/total, rate, time left`` on stderr at most 5 times a second."""
+def _progress(cases: Iterable[Any], total: int | None) -> Iterator[Any]:
+    """Pass cases through, drawing ``done/total, rate, time left`` on stderr at most 5 times a second."""
     start = shown = time.monotonic()
     done = 0
-    for entry in entries:
-        yield entry
+    for case in cases:
+        yield case
         done += 1
         now = time.monotonic()
         if now - shown >= 0.2:

@@ -6,7 +6,7 @@ import click
 
 from riskcheck.cli.options import evaluation_options, fail, make_checker
 from riskcheck.output import open_output
-from riskcheck.render import render
+from riskcheck.render import render_entries
 from riskcheck.render.html_sheet import HtmlRenderer
 from riskcheck.render.json_ import JsonRenderer
 from riskcheck.render.markdown import MarkdownRenderer
@@ -32,8 +32,8 @@ def check(case_file: str, fmt: str, output: str | None, rules: tuple[str, ...], 
     checker = make_checker(rules, no_default_rules, lang, waivers_file, redact, today)
     result = checker.check_file(case_file)
     with open_output(output) as out:
-        summary = render(FORMATS[fmt], out, [result.to_dict(fail_on)], packs=packs_entry(checker.packs), lang=lang,
-                         fail_on=fail_on)
+        summary = render_entries(FORMATS[fmt], out, [result.to_dict(fail_on)], packs=packs_entry(checker.packs),
+                                 lang=lang, fail_on=fail_on)
     if result.error:
         fail(result.error)
     raise SystemExit(exit_code(summary))

@@ -11,7 +11,7 @@ from riskcheck.cli.options import default_lang, fail, make_checker
 from riskcheck.errors import RiskcheckError
 from riskcheck.interview import confirm, interview, read_case, say, write_case
 from riskcheck.output import open_output
-from riskcheck.render import render
+from riskcheck.render import render_entries
 from riskcheck.render.text import TextRenderer
 from riskcheck.report import packs_entry
 
@@ -53,6 +53,6 @@ def init(case_file: str, lang: str, run_check: bool | None) -> None:
         result = checker.check_file(case_file)
         click.echo()
         with open_output(None) as out:
-            render(TextRenderer, out, [result.to_dict("high")], packs=packs_entry(checker.packs), lang=lang,
-                   fail_on="high")
+            render_entries(TextRenderer, out, [result.to_dict("high")], packs=packs_entry(checker.packs),
+                           lang=lang, fail_on="high")
     click.echo(say(lang, "next", path=case_file))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from typing import IO, Any
 
 from riskcheck.render import Renderer
@@ -22,17 +23,23 @@ class CsvRenderer(Renderer):
     def __init__(self, out: IO[str], **options: Any):
         super().__init__(out, **options)
         self.out.write("\ufeff")
-        self.writer = csv.writer(out, lineterminator="\r\n")
-        self.writer.writerow(COLUMNS)
+        csv.writer(out, lineterminator="\r\n").writerow(COLUMNS)
 
-    def case(self, entry: dict[str, Any]) -> None:
+    @staticmethod
+    def encode(entry: dict[str, Any], fail_on: str) -> str:
+        rows = io.StringIO()
+        writer = csv.writer(rows, lineterminator="\r\n")
         head = [entry["id"], entry["source"], entry["status"]]
         if not entry["findings"]:
-            self.writer.writerow([cell(v) for v in head + [""] * 10 + [entry["error"]]])
+            writer.writerow([cell(v) for v in head + [""] * 10 + [entry["error"]]])
         for f in entry["findings"]:
-            self.writer.writerow([cell(v) for v in head + [
+            writer.writerow([cell(v) for v in head + [
                 f["rule"], f["severity"], f["topic"], "; ".join(f["confirm_with"]), f["form"], f.get("about"),
                 f["message"], f["ask"], f["basis"], "yes" if "waived" in f else "", entry["error"]]])
+        return rows.getvalue()
+
+    def case(self, encoded: str) -> None:
+        self.out.write(encoded)
 
     def finish(self, summary: dict[str, Any]) -> None:
         self.out.flush()

@@ -22,11 +22,14 @@ class JsonRenderer(Renderer):
         self.started = True
         self.first = True
 
-    def case(self, entry: dict[str, Any]) -> None:
+    @staticmethod
+    def encode(entry: dict[str, Any], fail_on: str) -> str:
+        return dumps(entry).replace("\n", "\n    ")
+
+    def case(self, encoded: str) -> None:
         if not self.started:
             self._start()
-        body = dumps(entry).replace("\n", "\n    ")
-        self.out.write(("\n    " if self.first else ",\n    ") + body)
+        self.out.write(("\n    " if self.first else ",\n    ") + encoded)
         self.first = False
 
     def finish(self, summary: dict[str, Any]) -> None:

@@ -9,8 +9,12 @@ from riskcheck.render import Renderer
 
 
 class JsonlRenderer(Renderer):
-    def case(self, entry: dict[str, Any]) -> None:
-        self.out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    @staticmethod
+    def encode(entry: dict[str, Any], fail_on: str) -> str:
+        return json.dumps(entry, ensure_ascii=False) + "\n"
+
+    def case(self, encoded: str) -> None:
+        self.out.write(encoded)
 
     def finish(self, summary: dict[str, Any]) -> None:
         self.out.flush()

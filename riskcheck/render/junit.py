@@ -31,20 +31,25 @@ class JunitRenderer(Renderer):
         super().__init__(out, **options)
         self.body = tempfile.TemporaryFile("w+", encoding="utf-8")
 
-    def case(self, entry: dict[str, Any]) -> None:
-        self.body.write(f"    <testcase classname={attr(entry['source'])} name={attr(entry['id'])}>\n")
+    @staticmethod
+    def encode(entry: dict[str, Any], fail_on: str) -> str:
+        xml = [f"    <testcase classname={attr(entry['source'])} name={attr(entry['id'])}>\n"]
         lines = "\n".join(f"[{f['severity']}] {f['rule']}: {f['message']} / {f['ask']}"
                           + (" (waived)" if "waived" in f else "") for f in entry["findings"])
         if entry["status"] == "error":
-            self.body.write(f"      <error message={attr(entry['error'])} type=\"error\"/>\n")
+            xml.append(f"      <error message={attr(entry['error'])} type=\"error\"/>\n")
         elif entry["status"] == "findings":
             ranks = [SEVERITIES.index(f["severity"]) for f in entry["findings"] if "waived" not in f]
-            count = sum(1 for rank in ranks if rank <= SEVERITIES.index(self.fail_on))
-            self.body.write(f"      <failure message=\"{count} finding(s) at or above {self.fail_on}\" "
-                            f"type=\"{SEVERITIES[min(ranks)]}\">{text(lines)}</failure>\n")
+            count = sum(1 for rank in ranks if rank <= SEVERITIES.index(fail_on))
+            xml.append(f"      <failure message=\"{count} finding(s) at or above {fail_on}\" "
+                       f"type=\"{SEVERITIES[min(ranks)]}\">{text(lines)}</failure>\n")
         elif lines:
-            self.body.write(f"      <system-out>{text(lines)}</system-out>\n")
-        self.body.write("    </testcase>\n")
+            xml.append(f"      <system-out>{text(lines)}</system-out>\n")
+        xml.append("    </testcase>\n")
+        return "".join(xml)
+
+    def case(self, encoded: str) -> None:
+        self.body.write(encoded)
 
     def finish(self, summary: dict[str, Any]) -> None:
         counts = (f"tests=\"{summary['cases']}\" failures=\"{summary['findings']}\" errors=\"{summary['errors']}\" "
