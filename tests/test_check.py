@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,21 @@ def test_output_file_matches_stdout(tmp_path: Path) -> None:
     run_cli("check", path, "--format", "json", "-o", str(target))
     assert target.read_text(encoding="utf-8") == run_cli("check", path, "--format", "json").stdout
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"], "no temporary file left behind"
+
+
+def test_output_file_has_the_permissions_a_redirect_would_give(tmp_path: Path) -> None:
+    path = str(EXAMPLES / "role-promise-by-department-head.yaml")
+    new, existing = tmp_path / "new.json", tmp_path / "existing.json"
+    existing.write_text("old", encoding="utf-8")
+    existing.chmod(0o640)
+    umask = os.umask(0o022)
+    try:
+        for target in (new, existing):
+            run_cli("check", path, "--format", "json", "-o", str(target))
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640 and existing.read_text(encoding="utf-8") != "old"
 
 
 EXTRA_PACK = """
