@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import NamedTuple
 
 from riskcheck.case import load_case
 from riskcheck.conditions import MARKER
@@ -79,22 +80,31 @@ def floor(checker: Checker, payloads: list[tuple[str, str]]) -> float:
     return time.perf_counter() - start
 
 
-def audit(path: str, jobs: int, fmt: str, directory: str) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB, largest process) of one ``riskcheck audit`` run."""
+class Run(NamedTuple):
+    seconds: float
+    """Wall time."""
+    rss: int
+    """Peak resident size of the largest process, KiB."""
+    cpu: float
+    """CPU seconds of all its processes (the main one and the workers)."""
+
+
+def audit(path: str, jobs: int, fmt: str, directory: str) -> Run:
+    """One ``riskcheck audit`` run, measured."""
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-             "code = subprocess.run(sys.argv[1:]).returncode; "
-             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)")
+             "code = subprocess.run(sys.argv[1:]).returncode; u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+             "print(time.perf_counter() - t, u.ru_maxrss, u.ru_utime + u.ru_stime, code)")
     out = os.path.join(directory, f"out.{fmt}")
     result = subprocess.run([sys.executable, "-c", probe, *RISKCHECK, "audit", path, "--jobs", str(jobs),
                              "--format", fmt, "-o", out], capture_output=True, text=True, check=True)
-    seconds, rss, code = result.stdout.split()
+    seconds, rss, cpu, code = result.stdout.split()
     if code not in ("0", "1", "2"):
         raise SystemExit(f"audit failed with exit code {code}: {result.stderr}")
     if fmt == "jsonl":
         with open(path, "rb") as cases, open(out, "rb") as report:
             if sum(1 for _ in cases) != sum(1 for _ in report):
                 raise SystemExit(f"audit lost cases: {path} and {out} differ in length")
-    return float(seconds), int(rss)
+    return Run(float(seconds), int(rss), float(cpu))
 
 
 def capacity() -> float:
@@ -120,16 +130,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = generate(args.cases, directory)
         checker, payloads = floor_payloads(path)
-        best = {"floor": float("inf"), 1: float("inf"), 2: float("inf")}
+        best_floor = float("inf")
+        best = {jobs: Run(float("inf"), 0, 0.0) for jobs in (1, 2)}
         for _ in range(args.repeat):  # interleaved, best of each: other load on the machine only slows runs down
-            best["floor"] = min(best["floor"], floor(checker, payloads))
+            best_floor = min(best_floor, floor(checker, payloads))
             for jobs in (1, 2):
-                best[jobs] = min(best[jobs], audit(path, jobs, args.format, directory)[0])
-        floor_rate = len(payloads) / best["floor"]
-        rates = {jobs: args.cases / best[jobs] for jobs in (1, 2)}
+                best[jobs] = min(best[jobs], audit(path, jobs, args.format, directory))
+        floor_rate = len(payloads) / best_floor
+        rates = {jobs: args.cases / run.seconds for jobs, run in best.items()}
         print(f"floor (C engine only)  {len(payloads):,} valid cases  {floor_rate:9,.0f} cases/s")
-        for jobs in (1, 2):
-            print(f"audit --jobs {jobs}         {args.cases:,} cases  {rates[jobs]:9,.0f} cases/s  ({best[jobs]:.1f} s)")
+        for jobs, run in best.items():
+            print(f"audit --jobs {jobs}         {args.cases:,} cases  {rates[jobs]:9,.0f} cases/s  ({run.seconds:.1f} s; "
+                  f"CPU {run.cpu:.1f} s in all, {run.cpu / args.cases * 1e6:.0f} µs per case)")
         print(f"jobs 1 / floor = {rates[1] / floor_rate:.2f} (target 0.60)   "
               f"jobs 2 / jobs 1 = {rates[2] / rates[1]:.2f} (target 1.70)")
         print(f"machine check: two processes at once do {capacity():.2f}x the work of one "
@@ -138,8 +150,9 @@ def main() -> None:
             peaks = {}
             for n in (10_000, 200_000):
                 sub = os.path.join(directory, str(n))
-                seconds, peaks[n] = audit(generate(n, sub), 2, args.format, sub)
-                print(f"audit --jobs 2 on {n:,} cases: {seconds:.1f} s, peak RSS {peaks[n] / 1024:.0f} MiB")
+                run = audit(generate(n, sub), 2, args.format, sub)
+                peaks[n] = run.rss
+                print(f"audit --jobs 2 on {n:,} cases: {run.seconds:.1f} s, peak RSS {run.rss / 1024:.0f} MiB")
             print(f"peak memory 200k / 10k = {peaks[200_000] / peaks[10_000]:.2f} (target <= 1.20)")
 
 

@@ -34,7 +34,10 @@ from riskcheck.inputs import Item, row_document
 from riskcheck.loading import parse
 from riskcheck.report import CaseResult
 
-CHUNK = 32
+FIRST_CHUNK = 8
+CHUNK = 128
+"""Items per chunk: chunks start small, so a small batch still spreads over every worker, and grow
+with the batch up to ``CHUNK`` (fewer, larger messages leave the supervisor less to do)."""
 PIPE_BYTES = 1 << 20
 IN_FLIGHT = 2
 WINDOW = 4096
@@ -149,15 +152,16 @@ class Pool:
                 for worker in self.workers:
                     while len(worker.chunks) < IN_FLIGHT:
                         chunk: list[tuple[int, Item, int]] = []
+                        size = min(CHUNK, max(FIRST_CHUNK, issued // (4 * self.jobs)))
                         if retry:
                             chunk.append(retry.popleft())
-                            while retry and len(chunk) < CHUNK and chunk[0][2] == 0 and retry[0][2] == 0:
+                            while retry and len(chunk) < size and chunk[0][2] == 0 and retry[0][2] == 0:
                                 chunk.append(retry.popleft())
                         elif not exhausted and issued - next_out < WINDOW:
                             for sequence, item in source:
                                 chunk.append((sequence, item, 0))
                                 issued = sequence + 1
-                                if len(chunk) == CHUNK:
+                                if len(chunk) == size:
                                     break
                             else:
                                 exhausted = True
