@@ -39,12 +39,14 @@ CHUNK = 128
 """Items per chunk: chunks start small, so a small batch still spreads over every worker, and grow
 with the batch up to ``CHUNK`` (fewer, larger messages leave the supervisor less to do)."""
 PIPE_BYTES = 1 << 20
+"""Capacity asked for each worker's answer pipe (Linux's default is 64 KiB)."""
 IN_FLIGHT = 2
 WINDOW = 4096
 READY = "ready"
 """A worker's first message: its Checker is built."""
 CAN_FORK = sys.platform == "linux"
-"""Forking is only safe where the supervisor is a plain process (macOS system libraries are not fork-safe)."""
+"""Workers may be forked on Linux; elsewhere they are spawned, as Python itself does on macOS (whose
+system libraries are not fork-safe)."""
 FAILED_STARTS = 3
 """Workers dying before READY this many times in a row mean the set-up itself is broken."""
 

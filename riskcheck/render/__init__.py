@@ -39,6 +39,7 @@ class Renderer:
 
 
 def prepare(renderer_class: type[Renderer], fail_on: str, entry: dict[str, Any]) -> Prepared:
+    """An entry made ready for ``render``; ``audit``'s workers run this (as a ``functools.partial``)."""
     return case_summary(entry), renderer_class.encode(entry, fail_on)
 
 
