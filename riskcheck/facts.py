@@ -125,16 +125,13 @@ def build(case: Case) -> list[dict[str, Any]]:
     def add(fact_kind: str, n: int | str, **fields: Any) -> None:
         facts.append({"id": f"{fact_kind}:{n}", "t": fact_kind, **_drop_none(fields)})
 
-    def dump(model: BaseModel) -> dict[str, Any]:
-        return model.model_dump(mode="json", exclude_none=True)
-
     people = {p.id: p for p in case.people}
     noticed = {topic for d in case.documents if d.kind in NOTICE_KINDS and d.received not in (None, False)
                for topic in d.covers}
     guaranteed = guaranteed_annual_income(case.terms)
     current = case.candidate.current_annual_income
     add("case", 0,
-        offer=dump(case.offer), candidate=dump(case.candidate), terms=dump(case.terms),
+        offer=_dump(case.offer), candidate=_dump(case.candidate), terms=_dump(case.terms),
         derived=_drop_none({"guaranteed_annual_income": guaranteed,
                             "income_shortfall": current - guaranteed if current is not None and guaranteed is not None
                             else None}))
@@ -161,6 +158,10 @@ def build(case: Case) -> list[dict[str, Any]]:
         add("document", i, index=i, kind=document.kind, received=document.received not in (None, False),
             covers={topic: True for topic in document.covers})
     return facts
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_none=True)
 
 
 def _drop_none(fields: dict[str, Any]) -> dict[str, Any]:
