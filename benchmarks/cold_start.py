@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT.parent / "shared" / "examples" / "bonus-and-overtime-taken-on-trust.yaml"
+EXAMPLE = ROOT / "examples" / "bonus-and-overtime-taken-on-trust.yaml"
 
 
 def timed(cmd: list[str]) -> float:

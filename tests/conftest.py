@@ -14,8 +14,9 @@ from riskcheck.evaluate import Checker
 from riskcheck.rulepack import load_packs, pack_paths
 
 ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
-EXAMPLES = SHARED / "examples"
+"""The contract folder beside a checkout; optional: only the mirror test reads it, and skips outside CI."""
 FIXTURES = ROOT / "fixtures" / "cases"
 
 
