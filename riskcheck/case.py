@@ -13,8 +13,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from riskcheck.loading import Document
 from riskcheck.validation import LocatedError, validate
-from riskcheck.vocabulary import (BonusBasis, Channel, DocumentKind, EmploymentType, OvertimeScheme, Role,
-                                  Stage, Topic, YesNoUnknown)
+from riskcheck.vocabulary import (BonusBasis, Channel, DocumentKind, EmploymentType, IncomePart, OvertimeScheme,
+                                  Relocation, RepaymentFor, Role, SideJobs, Stage, Topic, YesNoUnknown)
 
 
 def _yes_no(value: Any) -> Any:
@@ -31,6 +31,8 @@ YesNo = Annotated[YesNoUnknown, BeforeValidator(_yes_no, json_schema_input_type=
 Text = Annotated[str, BeforeValidator(_text, json_schema_input_type=str | int | float)]
 Yen = Annotated[int, Field(ge=0, le=10**12)]
 Months = Annotated[float, Field(ge=0, le=120)]
+Hours = Annotated[float, Field(ge=0, le=744)]
+"""Hours in a month (744 = 31 x 24)."""
 
 
 class Model(BaseModel):
@@ -42,6 +44,10 @@ class Model(BaseModel):
 class Candidate(Model):
     current_annual_income: Yen | None = None
     age: Annotated[int, Field(ge=0, le=150)] | None = None
+    reads: list[Text] = Field(default_factory=list)
+    """Languages the candidate reads well (``ja``, ``en``, ...)."""
+    earliest_start: date | None = None
+    """The first day the current employer's notice period allows."""
 
 
 class Offer(Model):
@@ -51,6 +57,7 @@ class Offer(Model):
     stage: Stage | None = None
     acceptance_deadline: date | None = None
     start_date: date | None = None
+    asked_to_decline_others: bool | None = None
 
 
 class Person(Model):
@@ -64,7 +71,8 @@ class Person(Model):
 class Document_(Model):
     kind: DocumentKind
     received: Union[date, Literal[False]] | None = None
-    covers: list[Topic] = []
+    covers: list[Topic] = Field(default_factory=list)
+    language: Text | None = None
 
 
 class Promise(Model):
@@ -75,7 +83,7 @@ class Promise(Model):
     stage: Stage | None = None
     channel: Channel | None = None
     in_writing: bool = False
-    confirmed_by: list[Text] = []
+    confirmed_by: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _has_origin(self) -> Promise:
@@ -93,10 +101,12 @@ class Bonus(Model):
 
 class Overtime(Model):
     scheme: OvertimeScheme = "unknown"
-    fixed_hours: Annotated[float, Field(ge=0, le=744)] | None = None
+    fixed_hours: Hours | None = None
     fixed_amount: Yen | None = None
     excess_paid: YesNo = "unknown"
     clause_checked: bool = False
+    typical_hours: Hours | None = None
+    """Overtime hours a month the team actually works, as the candidate was told."""
 
 
 class Probation(Model):
@@ -107,6 +117,39 @@ class Probation(Model):
 class Scope(Model):
     initial: Text | None = None
     change_scope: Text = "unknown"
+
+
+class Location(Scope):
+    relocation: Relocation = "unknown"
+    """What the change scope means in practice (転勤)."""
+
+
+class Allowance(Model):
+    name: Text
+    monthly: Yen | None = None
+    fixed: bool | None = None
+    """Paid every month whatever happens (not fixed overtime, which is ``overtime.fixed_amount``)."""
+
+
+class QuotedIncome(Model):
+    """The 提示年収 and what it assumes."""
+
+    amount: Yen
+    includes: list[IncomePart] = Field(default_factory=list)
+
+
+class RetirementAllowance(Model):
+    exists: YesNo = "unknown"
+    min_years: Annotated[float, Field(ge=0, le=60)] | None = None
+
+
+class Repayment(Model):
+    """Money the candidate must pay back when leaving early (労働基準法16条)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    for_: RepaymentFor = Field(alias="for")
+    condition: Text | None = None
 
 
 class Contract(Model):
@@ -121,13 +164,19 @@ class Remote(Model):
 
 class Terms(Model):
     monthly_salary: Yen | None = None
+    hourly_wage: Yen | None = None
     bonus: Bonus = Field(default_factory=Bonus)
     overtime: Overtime = Field(default_factory=Overtime)
     probation: Probation = Field(default_factory=Probation)
-    location: Scope = Field(default_factory=Scope)
+    location: Location = Field(default_factory=Location)
     duties: Scope = Field(default_factory=Scope)
     contract: Contract = Field(default_factory=Contract)
     remote: Remote = Field(default_factory=Remote)
+    allowances: list[Allowance] = Field(default_factory=list)
+    quoted_annual_income: QuotedIncome | None = None
+    side_jobs: SideJobs = "unknown"
+    retirement_allowance: RetirementAllowance = Field(default_factory=RetirementAllowance)
+    repayment: list[Repayment] = Field(default_factory=list)
 
 
 class Waiver(Model):
@@ -143,8 +192,8 @@ class Waiver(Model):
 class Expect(Model):
     """What a fixture case expects of the rules (used by ``riskcheck test``)."""
 
-    fire: list[Text] = []
-    silent: list[Text] = []
+    fire: list[Text] = Field(default_factory=list)
+    silent: list[Text] = Field(default_factory=list)
 
 
 class Case(Model):
@@ -152,11 +201,11 @@ class Case(Model):
     id: Text | None = None
     candidate: Candidate = Field(default_factory=Candidate)
     offer: Offer = Field(default_factory=Offer)
-    people: list[Person] = []
-    documents: list[Document_] = []
-    promises: list[Promise] = []
+    people: list[Person] = Field(default_factory=list)
+    documents: list[Document_] = Field(default_factory=list)
+    promises: list[Promise] = Field(default_factory=list)
     terms: Terms = Field(default_factory=Terms)
-    waivers: list[Waiver] = []
+    waivers: list[Waiver] = Field(default_factory=list)
     expect: Expect | None = None
 
     @model_validator(mode="after")

@@ -14,10 +14,15 @@ DocumentKind = Literal["job_posting", "offer_letter", "labor_conditions_notice",
 Channel = Literal["verbal", "email", "chat", "document"]
 Topic = Literal["role", "assignment", "training", "salary", "raise", "bonus", "overtime", "working_hours",
                 "holidays", "location", "remote", "start_date", "probation", "contract_term", "benefits",
-                "evaluation", "retirement", "total_compensation", "documents", "authority", "duties"]
+                "evaluation", "retirement", "total_compensation", "documents", "authority", "duties",
+                "allowances", "side_jobs", "repayment"]
 BonusBasis = Literal["guaranteed", "formula", "past_record", "discretionary", "none", "unknown"]
 OvertimeScheme = Literal["actual_hours", "fixed", "deemed", "discretionary", "manager_exempt", "unknown"]
 YesNoUnknown = Literal["yes", "no", "unknown"]
+Relocation = Literal["none", "within_commute", "possible", "nationwide", "overseas", "unknown"]
+SideJobs = Literal["allowed", "with_permission", "prohibited", "unknown"]
+RepaymentFor = Literal["relocation", "signing_bonus", "training", "other"]
+IncomePart = Literal["base", "allowances", "fixed_overtime", "bonus", "overtime_estimate", "other"]
 Severity = Literal["blocker", "high", "medium", "low"]
 Form = Literal["written", "verbal"]
 Lang = Literal["ja", "en"]
@@ -67,6 +72,25 @@ LABELS: dict[str, dict[str, str]] = {
     "documents": {"en": "documents", "ja": "書面"},
     "authority": {"en": "authority", "ja": "決裁権限"},
     "duties": {"en": "duties", "ja": "業務内容"},
+    "allowances": {"en": "allowances", "ja": "手当"},
+    "side_jobs": {"en": "side jobs", "ja": "副業"},
+    "repayment": {"en": "repayment clauses", "ja": "返還条項"},
+    # relocation (転勤)
+    "within_commute": {"en": "within commuting distance", "ja": "通勤圏内のみ"},
+    "possible": {"en": "transfers possible", "ja": "転勤の可能性あり"},
+    "nationwide": {"en": "anywhere in the country", "ja": "全国転勤あり"},
+    "overseas": {"en": "including overseas", "ja": "海外転勤あり"},
+    # side jobs (副業)
+    "allowed": {"en": "allowed", "ja": "可"},
+    "with_permission": {"en": "with permission", "ja": "許可制"},
+    "prohibited": {"en": "prohibited", "ja": "禁止"},
+    # repayment and quoted income parts
+    "relocation": {"en": "relocation costs", "ja": "転居費用"},
+    "signing_bonus": {"en": "signing bonus", "ja": "入社一時金"},
+    "other": {"en": "other", "ja": "その他"},
+    "base": {"en": "base pay", "ja": "基本給"},
+    "fixed_overtime": {"en": "fixed overtime pay", "ja": "固定残業代"},
+    "overtime_estimate": {"en": "estimated overtime pay", "ja": "残業代の見込み"},
     # overtime schemes and bonus bases
     "actual_hours": {"en": "paid per hour worked", "ja": "実労働時間に応じて支給"},
     "fixed": {"en": "fixed overtime pay", "ja": "固定残業代（みなし残業）"},
