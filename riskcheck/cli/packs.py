@@ -27,7 +27,7 @@ def validate(paths: tuple[str, ...], cases: tuple[str, ...], waiver_files: tuple
     Exit code: 0 all clean, 2 problems found.
     """
     from riskcheck.rulepack import default_packs_dir
-    from riskcheck.validate import validate_packs
+    from riskcheck.packcheck import validate_packs
 
     result = validate_packs(list(paths) or [str(default_packs_dir())], list(cases) or None, list(waiver_files))
     for problem in result.problems:
@@ -64,15 +64,14 @@ def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[st
     from riskcheck.evaluate import Checker
     from riskcheck.render.testreport import FORMATS
     from riskcheck.report import packs_entry
-    from riskcheck.rulepack import default_packs_dir, discover, load_packs, pack_paths
+    from riskcheck.rulepack import load_packs, pack_paths, tested_packs
 
     paths = pack_paths(list(rules), not no_default_rules)
     try:
         packs = load_packs(paths)
     except RiskcheckError as exc:
         fail(exc)
-    shipped = len(discover([str(default_packs_dir())])) if rules and not no_default_rules else 0
-    tested = packs[shipped:]
+    tested = tested_packs(packs, list(rules)) if rules else packs
     if not tested:
         fail("no rule packs to test (use --rules PATH)")
     case_paths = list(cases) or packtest.default_case_dirs(tested)
