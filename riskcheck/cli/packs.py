@@ -50,8 +50,8 @@ def validate(paths: tuple[str, ...], cases: tuple[str, ...], waiver_files: tuple
               help="Rule pack to test (file or directory); repeatable. Default: the shipped packs.")
 @click.option("--no-default-rules", is_flag=True, help="Do not load the shipped packs alongside --rules.")
 @click.option("--cases", multiple=True, type=click.Path(exists=True),
-              help="Fixture cases (file or directory); repeatable. Default: the tested packs' cases/ "
-                   "directories (fixtures/cases/ for the shipped packs).")
+              help="Fixture cases (file or directory); repeatable. Default: the directory each tested "
+                   "pack.yaml names (fixtures:), else the pack's cases/.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
@@ -85,8 +85,8 @@ def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[st
         fail(text("pack.nothing_to_test", lang))
     case_paths = list(cases) or packtest.default_case_dirs(tested)
     if not packtest.fixture_files(case_paths):
-        fail(f"no fixture cases found in {', '.join(case_paths) or 'the packs’ cases/ directories'} "
-             "(use --cases DIR)")
+        where = ", ".join(case_paths) or text("pack.no_fixtures_default", lang)
+        fail(text("pack.no_fixtures", lang, where=where))
     checker = Checker(packs)
     fixtures, errors = packtest.load_fixtures(case_paths, checker.rules)
     run = packtest.run(checker, fixtures, [rule.id for pack in tested for rule in pack.rules])

@@ -70,7 +70,6 @@ MESSAGES: dict[str, str] = {
     "pack.unknown_rule": "unknown rule '{rule}' (not in the loaded packs)",
     "pack.no_firing": "no firing fixture (expect: fire) exercises this rule",
     "pack.no_near_miss": "no near-miss fixture (expect: silent) exercises this rule",
-    "pack.engine": "{message}",
     "pack.problems": "{count} problem(s) in rule packs",
     "pack.ok": "ok: {packs}: {rules} rule(s), {fixtures} fixture(s)",
     "pack.nothing_to_test": "no rule packs to test (use --rules PATH)",

@@ -69,7 +69,6 @@ MESSAGES: dict[str, str] = {
     "pack.unknown_rule": "ルール '{rule}' はありません（読み込んだパックにありません）",
     "pack.no_firing": "このルールを発火させるフィクスチャ（expect: fire）がありません",
     "pack.no_near_miss": "このルールが発火してはならないニアミスのフィクスチャ（expect: silent）がありません",
-    "pack.engine": "{message}",
     "pack.problems": "ルールパックに問題が {count} 件あります",
     "pack.ok": "問題なし: {packs}: ルール {rules} 件、フィクスチャ {fixtures} 件",
     "pack.nothing_to_test": "テストするルールパックがありません（--rules PATH で指定してください）",
