@@ -74,11 +74,11 @@ class Rule(Model):
         return self._compiled
 
 
-def check_rule(doc: Document, raw: Any, loc: tuple[Any, ...]) -> tuple[Rule | None, list[Problem]]:
+def check_rule(doc: Document, raw: Any, loc: tuple[Any, ...]) -> tuple[Rule | None, list[InputError]]:
     """Validate and compile the rule ``raw`` found at ``loc`` in ``doc``, finding every independent
     problem: a schema error in one field does not hide a bad condition, topic, text or placeholder."""
     rule, errors = validate_all(Rule, doc, raw, loc)
-    problems: list[Problem] = list(errors)
+    problems = list(errors)
     if not isinstance(raw, dict):
         return None, problems
     texts = raw.get("text")
@@ -260,13 +260,15 @@ def collect_packs(paths: list[str]) -> tuple[list[RulePack], list[InputError]]:
             problems.append(Problem(InputError(path, ""), msg("pack.not_found")))
         for root in roots:
             pack, errors = load_pack(root)
-            twin = next((i for i, known in enumerate(packs) if pack is not None and known.same_as(pack)), None)
-            if twin is not None:
-                packs[twin] = pack  # type: ignore[call-overload]
+            if pack is None:
+                problems.extend(errors)
                 continue
-            problems.extend(errors)
-            if pack is not None:
+            twin = next((i for i, known in enumerate(packs) if known.same_as(pack)), None)
+            if twin is None:
+                problems.extend(errors)
                 packs.append(pack)
+            else:
+                packs[twin] = pack
     seen: dict[str, tuple[str, int | None]] = {}
     for pack in packs:
         for rule in pack.rules:
@@ -283,28 +285,27 @@ def tested_packs(packs: list[RulePack], paths: list[str]) -> list[RulePack]:
 
 
 def load_pack(root: Path) -> tuple[RulePack | None, list[InputError]]:
-    """Load one pack (file or directory); returns the pack (if its metadata is readable) and its problems."""
-    problems: list[InputError] = []
+    """Load one pack (file or directory); returns the pack (if its metadata is valid) and its problems,
+    those of its rules even when the metadata is not."""
     meta_path = root / "pack.yaml" if root.is_dir() else root
     try:
         meta_doc = load(str(meta_path))
     except InputError as exc:
         return None, [exc]
-    meta, errors = validate_all(PackMeta, meta_doc)
-    if meta is None:
-        return None, errors
-    pack = RulePack(meta.name, meta.version, meta.description, str(root))
-    if meta.requires:
+    meta, problems = validate_all(PackMeta, meta_doc)
+    pack = RulePack(meta.name, meta.version, meta.description, str(root)) if meta else RulePack("", "", "", "")
+    if meta and meta.requires:
         problem = _version_problem(meta.name, meta.requires)
         if problem:
             problems.append(Problem(meta_doc.error(("requires",), ""), problem))
-    if meta.fixtures is not None:
+    if meta and meta.fixtures is not None:
         pack.fixtures, problem = _fixtures_dir(root if root.is_dir() else root.parent, meta.fixtures)
         if problem:
             problems.append(Problem(meta_doc.error(("fixtures",), ""), problem))
     elif (root / "cases").is_dir():
         pack.fixtures = str(root / "cases")
-    documents = [(meta_doc, meta.rules)]
+    inline = meta.rules if meta else meta_doc.data.get("rules") if isinstance(meta_doc.data, dict) else None
+    documents = [(meta_doc, inline if isinstance(inline, list) else [])]
     if root.is_dir():
         for path in sorted(root.glob("*.y*ml")):
             if path.name == "pack.yaml" or not path.is_file():
@@ -331,7 +332,7 @@ def load_pack(root: Path) -> tuple[RulePack | None, list[InputError]]:
                 continue
             pack.locations[rule.id] = where
             pack.rules.append(rule)
-    return pack, problems
+    return (pack if meta else None), problems
 
 
 def _fixtures_dir(pack_dir: Path, fixtures: str) -> tuple[str | None, Msg | None]:

@@ -232,3 +232,13 @@ def test_pack_problems_in_japanese(tmp_path: Path) -> None:
     assert any("フィクスチャ" in line for line in out)
     assert "ルールパックに問題が" in result.stderr
     assert "ルール JA:" in run_cli("check", CASE, "--rules", path, "--lang", "ja").stderr
+
+
+def test_a_metadata_error_does_not_hide_the_rules_problems(tmp_path: Path) -> None:
+    pack = shutil.copytree(GOOD, tmp_path / "pack")
+    (pack / "pack.yaml").write_text((GOOD / "pack.yaml").read_text().replace("version: 1.0.0", "version: [1]"))
+    (pack / "rules.yaml").write_text((GOOD / "rules.yaml").read_text().replace("severity: high", "severity: urgent"))
+    found = [str(p) for p in validate_packs([str(pack)]).problems]
+    assert len(found) == 2, found  # and no "unknown rule" for the fixtures naming rules of the unreadable pack
+    assert found[0].startswith(f"{pack / 'pack.yaml'}:3: version: ")
+    assert found[1].startswith(f"{pack / 'rules.yaml'}:3: rule TEST-BONUS-PAST-RECORD: rules[0].severity: ")
