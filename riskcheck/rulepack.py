@@ -212,6 +212,12 @@ def in_lang(problem: InputError, lang: str) -> str:
     return problem.in_lang(lang) if isinstance(problem, (Problem, RuleError)) else str(problem)
 
 
+def localized(problem: InputError, lang: str) -> InputError:
+    """A copy of ``problem`` whose ``str()`` is in ``lang``, for renderers that print problems as they are."""
+    where = problem.source if problem.line is None else f"{problem.source}:{problem.line}"
+    return InputError(problem.source, in_lang(problem, lang)[len(where) + 2:], problem.line)
+
+
 class PackError(RiskcheckError):
     """One or more problems in rule packs; ``problems`` holds one located error each."""
 

@@ -242,3 +242,11 @@ def test_a_metadata_error_does_not_hide_the_rules_problems(tmp_path: Path) -> No
     assert len(found) == 2, found  # and no "unknown rule" for the fixtures naming rules of the unreadable pack
     assert found[0].startswith(f"{pack / 'pack.yaml'}:3: version: ")
     assert found[1].startswith(f"{pack / 'rules.yaml'}:3: rule TEST-BONUS-PAST-RECORD: rules[0].severity: ")
+
+
+def test_fixture_problems_of_test_in_japanese() -> None:
+    cases = Path(__file__).parent / "packs" / "wrong-expectations"
+    result = run_cli("test", "--rules", str(GOOD), "--cases", str(cases), "--no-default-rules", "--lang", "ja")
+    assert result.exit_code == 2
+    assert f"ERROR {cases / 'typo.yaml'}:3: expect.fire[0]: ルール 'TEST-BONUS-PAST-RECRD' はありません。" \
+           "'TEST-BONUS-PAST-RECORD' のことですか？" in result.stdout.splitlines()

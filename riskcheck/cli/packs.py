@@ -73,7 +73,7 @@ def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[st
     from riskcheck.i18n import text
     from riskcheck.render.testreport import FORMATS
     from riskcheck.report import packs_entry
-    from riskcheck.rulepack import load_packs, pack_paths, tested_packs
+    from riskcheck.rulepack import load_packs, localized, pack_paths, tested_packs
 
     paths = pack_paths(list(rules), not no_default_rules)
     try:
@@ -90,7 +90,7 @@ def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[st
     checker = Checker(packs)
     fixtures, errors = packtest.load_fixtures(case_paths, checker.rules)
     run = packtest.run(checker, fixtures, [rule.id for pack in tested for rule in pack.rules])
-    run.errors = errors
+    run.errors = [localized(error, lang) for error in errors]
     with open_output(output) as out:
         FORMATS[fmt](run, out, packs_entry(packs))
     raise SystemExit(run.exit_code)
