@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from riskcheck.facts import FACT_MODELS, SET_FIELDS
+from riskcheck.i18n import text
 from riskcheck.validation import close_match
 from riskcheck.vocabulary import TOPICS
 
@@ -48,22 +49,60 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 FILTERS = {"yen": "number", "label": "enum", "missing": "set", "months": "number"}
 
 
-class ConditionError(Exception):
-    """A problem in a rule, located by its path inside the rule (``('when', 0, 'where', 'topic')``)."""
+@dataclass(frozen=True)
+class Msg:
+    """A message of the catalogue, written in a language only when shown: ``key`` and its fields
+    (a field may itself be a Msg, e.g. a type's name)."""
 
-    def __init__(self, loc: tuple[Any, ...], message: str):
-        super().__init__(message)
+    key: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return text(self.key, lang, **{name: value.render(lang) if isinstance(value, Msg) else value
+                                       for name, value in self.fields.items()})
+
+
+def msg(key: str, **fields: Any) -> Msg:
+    return Msg(key, fields)
+
+
+class ConditionError(Exception):
+    """A problem in a rule, located by its path inside the rule (``('when', 0, 'where', 'topic')``);
+    ``str()`` is English, ``message(lang)`` any language of the catalogue."""
+
+    def __init__(self, loc: tuple[Any, ...], message: Msg):
+        super().__init__(message.render("en"))
         self.loc = loc
+        self.msg = message
+
+    def message(self, lang: str) -> str:
+        return self.msg.render(lang)
+
+    def at(self, loc: tuple[Any, ...]) -> ConditionError:
+        return ConditionError(loc, self.msg)
+
+
+SCALARS = ("enum", "bool", "number", "text", "date")
 
 
 @dataclass(frozen=True)
 class FieldType:
     """What a fact field holds: ``enum`` (with values), ``set`` (of values), ``bool``, ``number``,
-    ``text``, ``date``, ``list`` or ``model``."""
+    ``text``, ``date``, ``list`` (of ``item``) or ``model``."""
 
     kind: str
     values: tuple[Any, ...] = ()
     model: type[BaseModel] | None = None
+    item: str | None = None
+
+    @property
+    def scalar(self) -> bool:
+        """One value, or a list of numbers, dates or values: what a text may show (never a group of
+        fields, whose dump would bypass redaction)."""
+        return self.kind in SCALARS or (self.kind == "list" and self.item in SCALARS and self.item != "text")
+
+    def name(self) -> Msg:
+        return msg(f"pack.kind.{self.kind}")
 
 
 @dataclass
@@ -77,18 +116,18 @@ class Compiled:
 
 
 def field_type(kind: str, path: str) -> FieldType:
-    """The type of ``path`` in fact kind ``kind``; raises KeyError with a helpful message."""
+    """The type of ``path`` in fact kind ``kind``; raises ConditionError (located nowhere yet) if none."""
     current = FieldType("model", model=FACT_MODELS[kind])
     walked = []
     for part in path.split("."):
         if current.kind != "model" or current.model is None:
-            raise KeyError(f"'{'.'.join(walked)}' has no fields (it is {current.kind})")
+            raise ConditionError((), msg("pack.field.no_fields", path=".".join(walked), kind=current.name()))
         fields = current.model.model_fields
         if part not in fields:
             hint = close_match(part, list(fields), n=1)
-            where = f"'{'.'.join(walked)}'" if walked else f"fact '{kind}'"
-            raise KeyError(f"{where} has no field '{part}'" + (f"; did you mean '{hint[0]}'?" if hint else
-                                                                 f" (fields: {', '.join(fields)})"))
+            where = msg("pack.field.in_path", path=".".join(walked)) if walked else msg("pack.field.in_fact", kind=kind)
+            raise ConditionError((), msg("pack.field.unknown_hint", where=where, name=part, hint=hint[0]) if hint else
+                                 msg("pack.field.unknown", where=where, name=part, fields=", ".join(fields)))
         walked.append(part)
         current = _resolve(fields[part].annotation)
     if (kind, path) in SET_FIELDS:
@@ -109,7 +148,7 @@ def _resolve(annotation: Any) -> FieldType:
         return FieldType("enum", get_args(annotation))
     if origin in (list, tuple):
         item = _resolve(get_args(annotation)[0])
-        return FieldType("list", item.values)
+        return FieldType("list", item.values, item=item.kind)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return FieldType("model", model=annotation)
     if annotation is bool:
@@ -132,17 +171,19 @@ def _check_value(ftype: FieldType, value: Any, loc: tuple[Any, ...]) -> None:
         "date": lambda v: isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None,
     }.get(kind, lambda v: False)(value)
     if not ok:
-        expected = (f"one of: {', '.join(map(str, ftype.values))}" if kind == "enum" else
-                    "YYYY-MM-DD" if kind == "date" else f"a {kind}")
-        raise ConditionError(loc, f"{value!r} is not a valid value here; expected {expected}")
+        expected = (msg("pack.value.one_of", values=", ".join(map(str, ftype.values))) if kind == "enum" else
+                    FieldType(kind).name())
+        raise ConditionError(loc, msg("pack.value.invalid", value=repr(value), expected=expected))
 
 
 class _RuleCompiler:
     """Compiles one rule's patterns; knows the aliases bound so far (for joins and templates)."""
 
-    def __init__(self) -> None:
+    def __init__(self, unreadable: frozenset[str] = frozenset()) -> None:
         self.aliases: dict[str, str] = {}
         self.missing: dict[str, tuple[str, ...]] = {}
+        self.unreadable = unreadable
+        """Aliases of patterns that could not be read: refs to them are not checked."""
 
     def pattern(self, spec: dict[str, Any], loc: tuple[Any, ...], alias: str | None) -> dict[str, Any]:
         kind = spec["fact"]
@@ -157,19 +198,19 @@ class _RuleCompiler:
                    loc: tuple[Any, ...]) -> list[dict[str, Any]]:
         if name == "any_of":
             if not isinstance(value, list) or not value or not all(isinstance(g, dict) and g for g in value):
-                raise ConditionError(loc, "any_of takes a list of field groups, e.g. [{a: 1}, {b: 2}]")
+                raise ConditionError(loc, msg("pack.any_of"))
             return [{"$or": [{"$and": [t for n, v in group.items()
                                        for t in self.where_item(kind, alias, n, v, loc + (i, n))]}
                              for i, group in enumerate(value)]}]
         try:
             ftype = field_type(kind, name)
-        except KeyError as exc:
-            raise ConditionError(loc, exc.args[0]) from None
+        except ConditionError as exc:
+            raise exc.at(loc) from None
         if ftype.kind == "model":
-            raise ConditionError(loc, f"'{name}' is a group of fields; test one of them, e.g. '{name}.<field>'")
+            raise ConditionError(loc, msg("pack.group", name=name))
         ops = value if isinstance(value, dict) and "ref" not in value else {"eq": value}
         if not ops:
-            raise ConditionError(loc, "empty test")
+            raise ConditionError(loc, msg("pack.empty_test"))
         return [t for op, arg in ops.items() for t in self.op(kind, alias, name, ftype, op, arg, loc + (op,))]
 
     def op(self, kind: str, alias: str | None, path: str, ftype: FieldType, op: str, arg: Any,
@@ -178,11 +219,11 @@ class _RuleCompiler:
             return self.set_op(alias, path, ftype, op, arg, loc)
         if op == "exists":
             if not isinstance(arg, bool):
-                raise ConditionError(loc, "exists takes true or false")
+                raise ConditionError(loc, msg("pack.exists"))
             return [{"$ex" if arg else "$nex": {path: 1}}]
         if op in ("in", "not_in"):
             if not isinstance(arg, list) or not arg:
-                raise ConditionError(loc, f"{op} takes a non-empty list")
+                raise ConditionError(loc, msg("pack.needs_list", op=op))
             for i, item in enumerate(arg):
                 _check_value(ftype, item, loc + (i,))
             if op == "in":
@@ -191,9 +232,9 @@ class _RuleCompiler:
         durable_op = {"eq": None, "ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
         if op not in durable_op:
             allowed = ", ".join([*durable_op, "in", "not_in", "exists"])
-            raise ConditionError(loc, f"unknown operator '{op}' (operators: {allowed})")
+            raise ConditionError(loc, msg("pack.unknown_operator", op=op, allowed=allowed))
         if op in ("lt", "lte", "gt", "gte") and ftype.kind not in ("number", "date"):
-            raise ConditionError(loc, f"'{op}' compares numbers or dates; '{path}' is {ftype.kind}")
+            raise ConditionError(loc, msg("pack.compare", op=op, path=path, kind=ftype.name()))
         operand = self.operand(ftype, arg, loc)
         test = {path: operand} if durable_op[op] is None else {durable_op[op]: {path: operand}}
         return [{"$or": [test, {"$nex": {path: 1}}]}] if op == "ne" else [test]
@@ -203,9 +244,9 @@ class _RuleCompiler:
         many = op in ("lacks_any", "contains_all")
         items = arg if many else [arg]
         if op not in ("contains", "contains_all", "lacks", "lacks_any"):
-            raise ConditionError(loc, f"'{path}' is a list; use contains, contains_all, lacks or lacks_any")
+            raise ConditionError(loc, msg("pack.set_operator", path=path))
         if not isinstance(items, list) or not items:
-            raise ConditionError(loc, f"{op} takes a non-empty list")
+            raise ConditionError(loc, msg("pack.needs_list", op=op))
         for i, item in enumerate(items):
             _check_value(ftype, item, loc + ((i,) if many else ()))
         if op in ("contains", "contains_all"):
@@ -221,15 +262,16 @@ class _RuleCompiler:
             return arg
         ref = arg["ref"]
         alias, _, path = str(ref).partition(".")
+        if alias in self.unreadable:
+            return {alias: path}
         if alias not in self.aliases or not path:
-            raise ConditionError(loc + ("ref",), f"ref '{ref}' must name an earlier `when` pattern and a field "
-                                                  f"(bound so far: {', '.join(self.aliases) or 'none'})")
+            raise ConditionError(loc + ("ref",), msg("pack.ref", ref=ref, bound=_bound(self.aliases)))
         try:
             target = field_type(self.aliases[alias], path)
-        except KeyError as exc:
-            raise ConditionError(loc + ("ref",), exc.args[0]) from None
+        except ConditionError as exc:
+            raise exc.at(loc + ("ref",)) from None
         if {target.kind, ftype.kind} - {"enum", "text"} and target.kind != ftype.kind:
-            raise ConditionError(loc + ("ref",), f"cannot compare {ftype.kind} with {target.kind} '{ref}'")
+            raise ConditionError(loc + ("ref",), msg("pack.ref_types", kind=ftype.name(), other=target.name(), ref=ref))
         return {alias: path}
 
 
@@ -248,63 +290,83 @@ def _check_complexity(expression: dict[str, Any], loc: tuple[Any, ...]) -> None:
             elif isinstance(value, dict):  # {path: {alias: path}}: a join
                 terms += 1
     if terms > MAX_TERMS:
-        raise ConditionError(loc, f"this pattern is too complex for durable_rules ({terms} and/or/ref terms, "
-                                  f"at most {MAX_TERMS}: each any_of, in, not_in, ne and lacks_any adds 2, each "
-                                  "ref 1); split it or the rule")
+        raise ConditionError(loc, msg("pack.too_complex", terms=terms, limit=MAX_TERMS))
     if alternatives > MAX_ALTERNATIVES:
-        raise ConditionError(loc, f"this pattern has {alternatives} alternatives (in, any_of, lacks_any); "
-                                  f"durable_rules handles at most {MAX_ALTERNATIVES} per pattern")
+        raise ConditionError(loc, msg("pack.too_many_alternatives", alternatives=alternatives, limit=MAX_ALTERNATIVES))
 
 
-def compile_rule(when: list[dict[str, Any]], unless: list[dict[str, Any]]) -> Compiled:
-    """Compile a rule's patterns; raises ConditionError at the first problem."""
+def compile_rule(when: list[dict[str, Any] | None], unless: list[dict[str, Any] | None],
+                 unreadable: frozenset[str] = frozenset()) -> Compiled:
+    """Compile a rule's patterns; raises ConditionError at the first problem. A pattern given as
+    ``None`` could not be read and is left out; ``unreadable`` are the aliases such patterns bind."""
     if len(when) + len(unless) + 1 > MAX_PATTERNS:
-        raise ConditionError(("when",), f"at most {MAX_PATTERNS - 1} patterns in when and unless together "
-                                        f"(durable_rules' limit is {MAX_PATTERNS} per rule)")
-    compiler = _RuleCompiler()
+        raise ConditionError(("when",), msg("pack.too_many_patterns", most=MAX_PATTERNS - 1, limit=MAX_PATTERNS))
+    compiler = _RuleCompiler(unreadable)
     patterns: list[dict[str, Any]] = [{MARKER: {"t": MARKER}}]
     for i, spec in enumerate(when):
+        if spec is None:
+            continue
         alias = spec.get("as") or spec["fact"]
         if alias in compiler.aliases:
-            raise ConditionError(("when", i, "as"), f"'{alias}' is bound twice; give each pattern its own `as`")
+            raise ConditionError(("when", i, "as"), msg("pack.alias_twice", alias=alias))
         if not ALIAS.match(alias):
-            raise ConditionError(("when", i, "as"), f"'{alias}' must be lowercase letters, digits and _")
+            raise ConditionError(("when", i, "as"), msg("pack.alias_name", alias=alias))
         patterns.append({alias: compiler.pattern(spec, ("when", i), alias)})
         compiler.aliases[alias] = spec["fact"]
     for i, spec in enumerate(unless):
-        patterns.append({f"unless{i}$not": compiler.pattern(spec, ("unless", i), None)})
+        if spec is not None:
+            patterns.append({f"unless{i}$not": compiler.pattern(spec, ("unless", i), None)})
     return Compiled({"all": patterns}, compiler.aliases, compiler.missing)
 
 
-def check_template(template: str, compiled: Compiled, loc: tuple[Any, ...]) -> None:
-    """Check every ``{alias.field|filter}`` placeholder in a text names a bound field."""
+def template_problems(template: str, compiled: Compiled, loc: tuple[Any, ...],
+                      unreadable: frozenset[str] = frozenset()) -> list[ConditionError]:
+    """A problem for each ``{alias.field|filter}`` placeholder of a text that does not name a bound,
+    single-valued field (placeholders on the aliases in ``unreadable`` are not checked)."""
+    problems = []
     for placeholder in PLACEHOLDER.findall(template):
-        ref, _, filter_name = placeholder.partition("|")
-        alias, _, path = ref.partition(".")
-        kind = compiled.aliases.get(alias, "case" if alias == "case" else None)
-        if kind is None or not path:
-            raise ConditionError(loc, f"placeholder {{{placeholder}}} must be {{alias.field}} with an alias "
-                                      f"of `when` or 'case' (bound: {', '.join(compiled.aliases) or 'none'})")
-        try:
-            ftype = field_type(kind, path)
-        except KeyError as exc:
-            raise ConditionError(loc, f"placeholder {{{placeholder}}}: {exc.args[0]}") from None
-        if filter_name and filter_name not in FILTERS:
-            raise ConditionError(loc, f"placeholder {{{placeholder}}}: unknown filter '{filter_name}' "
-                                      f"(filters: {', '.join(FILTERS)})")
-        if filter_name and FILTERS[filter_name] != ftype.kind:
-            raise ConditionError(loc, f"placeholder {{{placeholder}}}: '{filter_name}' needs a "
-                                      f"{FILTERS[filter_name]} field, '{path}' is {ftype.kind}")
-        if filter_name == "missing" and ref not in compiled.missing:
-            raise ConditionError(loc, f"placeholder {{{placeholder}}}: '|missing' needs a lacks_any test on {ref}")
+        problem = _placeholder_problem(placeholder, compiled, unreadable)
+        if problem is not None:
+            problems.append(ConditionError(loc, problem))
+    return problems
 
 
-def check_topic(topic: str, compiled: Compiled, loc: tuple[Any, ...]) -> None:
+def _placeholder_problem(placeholder: str, compiled: Compiled, unreadable: frozenset[str]) -> Msg | None:
+    ref, _, filter_name = placeholder.partition("|")
+    alias, _, path = ref.partition(".")
+    if alias in unreadable:
+        return None
+    kind = compiled.aliases.get(alias, "case" if alias == "case" else None)
+    shown = "{" + placeholder + "}"
+    if kind is None or not path:
+        return msg("pack.placeholder.alias", placeholder=shown, bound=_bound(compiled.aliases))
+    try:
+        ftype = field_type(kind, path)
+    except ConditionError as exc:
+        return msg("pack.placeholder.field", placeholder=shown, problem=exc.msg)
+    if filter_name and filter_name not in FILTERS:
+        return msg("pack.placeholder.filter", placeholder=shown, filter=filter_name, filters=", ".join(FILTERS))
+    if filter_name and FILTERS[filter_name] != ftype.kind:
+        return msg("pack.placeholder.filter_kind", placeholder=shown, filter=filter_name,
+                   needs=FieldType(FILTERS[filter_name]).name(), path=path, kind=ftype.name())
+    if filter_name == "missing" and ref not in compiled.missing:
+        return msg("pack.placeholder.missing", placeholder=shown, ref=ref)
+    if not filter_name and not ftype.scalar:
+        return msg("pack.placeholder.not_scalar", placeholder=shown, path=path, kind=ftype.name())
+    return None
+
+
+def topic_problems(topic: str, compiled: Compiled, loc: tuple[Any, ...],
+                   unreadable: frozenset[str] = frozenset()) -> list[ConditionError]:
     """A rule's topic is a topic name or a placeholder for a topic field of a bound fact."""
     if topic in TOPICS:
-        return
-    match = PLACEHOLDER.fullmatch(topic)
-    if not match:
+        return []
+    if not PLACEHOLDER.fullmatch(topic):
         hint = close_match(topic, TOPICS, n=1)
-        raise ConditionError(loc, f"unknown topic '{topic}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
-    check_template(topic, compiled, loc)
+        return [ConditionError(loc, msg("pack.topic_hint", topic=topic, hint=hint[0]) if hint else
+                                    msg("pack.topic", topic=topic))]
+    return template_problems(topic, compiled, loc, unreadable)
+
+
+def _bound(aliases: dict[str, str]) -> Msg | str:
+    return ", ".join(aliases) if aliases else msg("pack.none")

@@ -42,7 +42,7 @@ class Checker:
         found = [self.makers[rule].build(bound, case_fact) for rule, bound in self.matcher.match(case_facts)]
         found.sort(key=findings.Finding.sort_key)
         assert case.id is not None
-        waivers.apply(found, [*case.waivers, *self.waivers], case.id, self.today)
+        waivers.apply(found, [*case.waivers, *self.waivers], case.id, self.today, self.redact, self.lang)
         return CaseResult(case.id, source, found)
 
     def check_document(self, doc: Document, default_id: str) -> CaseResult:

@@ -25,6 +25,17 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A tagged value its tag cannot build (``!!bool x``, ``!!timestamp x``) is a located error, not
+        the KeyError or AttributeError PyYAML's constructors raise."""
+        try:
+            return super().construct_object(node, deep)
+        except (KeyError, AttributeError, IndexError) as exc:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the value does not fit the YAML tag {tag}; remove the tag",
+                node.start_mark) from None
+
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000

@@ -2,8 +2,9 @@
 silent (an ``expect:`` block), and every rule needs at least one of each.
 
 A rule *fires* on a fixture when it produces a finding, waived or not. Rules a fixture does not
-name are not checked on it. A pack's fixtures live in its ``cases/`` directory (``fixtures/cases/``
-of a source checkout for the shipped packs) unless others are named.
+name are not checked on it. A pack's fixtures live in the directory its ``pack.yaml`` names
+(``fixtures: ../../fixtures/cases`` for the shipped pack), else in its ``cases/`` directory, unless
+others are named.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from riskcheck.case import Case, load_case
+from riskcheck.conditions import Msg, msg
 from riskcheck.errors import InputError
 from riskcheck.evaluate import Checker, case_id_for
 from riskcheck.loading import Document, load
-from riskcheck.rulepack import RuleError, RulePack, default_packs_dir
+from riskcheck.rulepack import Problem, RuleError, RulePack
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 OUTCOMES = {("fire", True): "tp", ("fire", False): "fn", ("silent", False): "tn", ("silent", True): "fp"}
@@ -98,17 +100,9 @@ class TestRun:
 
 
 def default_case_dirs(packs: list[RulePack]) -> list[str]:
-    """Where the fixtures of ``packs`` live: each pack's ``cases/`` directory, and for the shipped packs
-    ``fixtures/cases/`` beside the packs directory (a source checkout's; an installed package's if packaged)."""
-    shipped = default_packs_dir().resolve()
-    dirs: list[str] = []
-    for pack in packs:
-        root = Path(pack.source)
-        candidates = [(root if root.is_dir() else root.parent) / "cases"]
-        if root.resolve().is_relative_to(shipped):
-            candidates.append(shipped.parent / "fixtures" / "cases")
-        dirs.extend(str(c) for c in candidates if c.is_dir() and str(c) not in dirs)
-    return dirs
+    """Where the fixtures of ``packs`` live: the directory each pack names (``fixtures:`` in its
+    ``pack.yaml``), else its ``cases/`` directory."""
+    return list(dict.fromkeys(pack.fixtures for pack in packs if pack.fixtures))
 
 
 def fixture_files(paths: list[str]) -> list[str]:
@@ -122,8 +116,9 @@ def fixture_files(paths: list[str]) -> list[str]:
     return found
 
 
-def load_fixtures(paths: list[str], rules: Collection[str]) -> tuple[list[Fixture], list[InputError]]:
-    """Read every fixture under ``paths``; a fixture with any problem is reported, not returned."""
+def load_fixtures(paths: list[str], rules: Collection[str] | None) -> tuple[list[Fixture], list[InputError]]:
+    """Read every fixture under ``paths``; a fixture with any problem is reported, not returned.
+    ``rules`` are the known rule ids (``None``: not known, as a pack file could not be read)."""
     fixtures: list[Fixture] = []
     problems: list[InputError] = []
     for path in fixture_files(paths):
@@ -140,24 +135,22 @@ def load_fixtures(paths: list[str], rules: Collection[str]) -> tuple[list[Fixtur
     return fixtures, problems
 
 
-def _expect_problems(doc: Document, case: Case, rules: Collection[str]) -> list[InputError]:
+def _expect_problems(doc: Document, case: Case, rules: Collection[str] | None) -> list[InputError]:
     if case.expect is None or not (case.expect.fire or case.expect.silent):
-        return [doc.error(("expect",), "a fixture needs an expect: block listing the rules that must fire "
-                                       "and those that must stay silent")]
+        return [Problem(doc.error(("expect",), ""), msg("pack.needs_expect"))]
     problems: list[InputError] = []
     for key in ("fire", "silent"):
         for i, rule in enumerate(getattr(case.expect, key)):
-            if rule not in rules:
-                problems.append(doc.error(("expect", key, i), unknown_rule(rule, rules)))
+            if rules is not None and rule not in rules:
+                problems.append(Problem(doc.error(("expect", key, i), ""), unknown_rule(rule, rules)))
             elif key == "silent" and rule in case.expect.fire:
-                problems.append(doc.error(("expect", key, i), f"rule '{rule}' is expected both to fire and to "
-                                                              "stay silent"))
+                problems.append(Problem(doc.error(("expect", key, i), ""), msg("pack.expect_both", rule=rule)))
     return problems
 
 
-def unknown_rule(rule: str, rules: Collection[str]) -> str:
+def unknown_rule(rule: str, rules: Collection[str]) -> Msg:
     hint = difflib.get_close_matches(rule, list(rules), n=1)
-    return f"unknown rule '{rule}'" + (f"; did you mean '{hint[0]}'?" if hint else " (not in the loaded packs)")
+    return msg("pack.unknown_rule_hint", rule=rule, hint=hint[0]) if hint else msg("pack.unknown_rule", rule=rule)
 
 
 def coverage_problems(packs: list[RulePack], fixtures: list[Fixture]) -> list[InputError]:
@@ -168,10 +161,9 @@ def coverage_problems(packs: list[RulePack], fixtures: list[Fixture]) -> list[In
     for pack in packs:
         for rule in pack.rules:
             source, line = pack.locations[rule.id]
-            for expected, what in (("fire", "firing fixture (expect: fire)"),
-                                   ("silent", "near-miss fixture (expect: silent)")):
+            for expected, key in (("fire", "pack.no_firing"), ("silent", "pack.no_near_miss")):
                 if (rule.id, expected) not in declared:
-                    problems.append(RuleError(InputError(source, f"no {what} exercises this rule", line), rule.id))
+                    problems.append(RuleError(Problem(InputError(source, "", line), msg(key)), rule.id))
     return problems
 
 

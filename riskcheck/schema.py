@@ -15,19 +15,19 @@ from riskcheck.waivers import WaiverFile
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-class PackFile(PackMeta):
+class PackFileSchema(PackMeta):
     """A pack's ``pack.yaml``, or a whole pack in one file."""
 
     rules: list[Rule] = []
 
 
-class RuleFile(Model):
+class RuleFileSchema(Model):
     """One more rule file of a pack directory."""
 
     rules: list[Rule]
 
 
-class RulePackFile(RootModel[Union[PackFile, RuleFile]]):
+class RulePackFile(RootModel[Union[PackFileSchema, RuleFileSchema]]):
     """A riskcheck rule pack file: pack metadata with optional rules, or a file of rules."""
 
 

@@ -69,7 +69,8 @@ def _first_error(doc: Document, model: type[BaseModel], errors: list[Any], prefi
     if isinstance((err.get("ctx") or {}).get("error"), LocatedError):
         return _located(doc, model, err, prefix)[0]
     loc = _clean(err["loc"])
-    if err["type"] == "extra_forbidden":
+    if err["type"] == "extra_forbidden":  # the last part is the user's key, even one named like a union branch
+        loc = _clean(err["loc"][:-1]) + err["loc"][-1:]
         key = str(loc[-1])
         allowed = _allowed_keys(model, loc[:-1])
         hint = close_match(key, allowed, n=1)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, write
-from riskcheck.validate import validate_packs
+from riskcheck.packcheck import validate_packs
 
 PACKS = Path(__file__).parent / "packs"
 BAD = PACKS / "bad"
@@ -93,7 +93,7 @@ def test_every_bad_placeholder() -> None:
         f"{path}:15: rule BAD-PLACEHOLDER: rules[0].text.en.ask: placeholder {{p.said}} must be {{alias.field}} with "
         "an alias of `when` or 'case' (bound: case)",
         f"{path}:16: rule BAD-PLACEHOLDER: rules[0].text.en.basis: placeholder {{case.terms.bonus.basis|yen}}: "
-        "'yen' needs a number field, 'terms.bonus.basis' is enum",
+        "'yen' needs a number, 'terms.bonus.basis' is an enum",
     ]
 
 
@@ -134,7 +134,7 @@ def test_rule_without_any_fixture(tmp_path: Path) -> None:
     pack.mkdir()
     (pack / "pack.yaml").write_text((GOOD / "pack.yaml").read_text() + (GOOD / "rules.yaml").read_text())
     found = [str(p) for p in validate_packs([str(pack)]).problems]
-    assert found[0] == f"{pack}: no fixture cases found in the packs' cases/ directories (use --cases DIR)"
+    assert found[0] == f"{pack}: no fixture cases found in the packs' fixture directories (use --cases DIR)"
     assert f"{pack / 'pack.yaml'}:7: rule TEST-BONUS-PAST-RECORD: no near-miss fixture (expect: silent) " \
            "exercises this rule" in found
     assert len(found) == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import run_cli, run_json, write
@@ -96,3 +97,34 @@ def test_bad_waiver_file_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"riskcheck: error: {waivers}:2: waivers[0].expires: Input should be a valid date")
     assert len(result.stderr.splitlines()) == 1
+
+
+SECRET_REASON, SECRET_NAME = "SECRET-REASON 部長が口頭で", "SECRET-NAME 山田太郎"
+
+
+def test_redact_hides_the_reason_and_who_accepted(tmp_path: Path) -> None:
+    """--redact leaves a waiver's free text (reason, accepted_by) out of check and audit, in every format,
+    for a live waiver from --waivers and for an expired one inside the case."""
+    secret = {"reason": f'"{SECRET_REASON}"', "accepted_by": f'"{SECRET_NAME}"'}
+    (tmp_path / "in").mkdir()
+    case = write(tmp_path / "in", "offer-a.yaml", CASE)
+    write(tmp_path / "in", "offer-b.yaml", CASE.replace("offer-a", "offer-b") +
+          f"waivers:\n{waiver_yaml(**secret, expires='2020-01-01')}")
+    waivers = write(tmp_path, "waivers.yaml", f"waivers:\n{waiver_yaml(**secret, case='offer-a')}")
+    rules = ["--no-default-rules", "--rules", str(GOOD), "--waivers", waivers, "--today", "2026-12-01"]
+    runs = [("check", case, "--format", fmt) for fmt in ("text", "json", "markdown", "html")]
+    runs += [("audit", str(tmp_path / "in"), "--format", fmt) for fmt in ("text", "json", "jsonl", "csv", "html")]
+    for run in runs:
+        plain = run_cli(*run, *rules)
+        if run[0] == "check" or run[-1] in ("json", "jsonl"):  # the formats that show waivers at all
+            assert SECRET_REASON in plain.stdout, run
+        for lang, hidden in (("en", "[redacted]"), ("ja", "［非表示］")):
+            redacted = run_cli(*run, *rules, "--redact", "--lang", lang)
+            assert redacted.exit_code == plain.exit_code, run
+            assert "SECRET" not in redacted.stdout + redacted.stderr, run
+            assert "山田" not in redacted.stdout and "部長が" not in redacted.stdout, run
+            if run[-1] == "json":
+                found = [f for entry in json.loads(redacted.stdout)["cases"] for f in entry["findings"]]
+                notes = [f.get("waived") or f.get("waiver_expired") for f in found if f["rule"] == "TEST-BONUS-PAST-RECORD"]
+                assert {"reason": hidden, "accepted_by": hidden, "expires": "2026-12-31"} in notes, run
+                assert run[0] == "check" or {"reason": hidden, "accepted_by": hidden, "expires": "2020-01-01"} in notes

@@ -50,7 +50,7 @@ def make_checker(rules: tuple[str, ...], no_default_rules: bool, lang: str, waiv
     from riskcheck.waivers import load_waivers
 
     try:
-        packs = load_packs(pack_paths(list(rules), not no_default_rules))
+        packs = load_packs(pack_paths(list(rules), not no_default_rules), lang)
         if not packs:
             raise RiskcheckError("no rule packs loaded (use --rules PATH, or drop --no-default-rules)")
         waivers = load_waivers(waivers_file) if waivers_file else []
