@@ -174,12 +174,23 @@ def unreadable_document(case: Case) -> str | None:
 
 
 CAP_YEARS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:年|years?|yrs?)", re.IGNORECASE)
+CAP_RENEWALS = re.compile(r"(\d+)\s*(?:回|times|renewals?)", re.IGNORECASE)
+CAP_TOTAL = re.compile(r"通算|最長|合計|上限|まで|total|max|up to", re.IGNORECASE)
 
 
 def renewal_cap_years(text: str) -> float | None:
-    """The number of years in a renewal cap (``通算3年``, ``up to 5 years``), else ``None`` (``なし``, ``2回``)."""
-    match = CAP_YEARS.search(unicodedata.normalize("NFKC", text))
-    return float(match.group(1)) if match else None
+    """The total period a renewal cap allows, in years: ``通算3年`` and ``up to 5 years`` give the
+    longest period named; ``1年契約・更新2回まで`` (a contract length and a number of renewals, no total)
+    gives 1 x (2 + 1) = 3; ``なし`` or a bare ``2回`` give ``None``."""
+    text = unicodedata.normalize("NFKC", text)
+    periods = list(CAP_YEARS.finditer(text))
+    if not periods:
+        return None
+    renewals = CAP_RENEWALS.search(text)
+    only_contract_length = len(periods) == 1 and not CAP_TOTAL.search(text[:periods[0].start()])
+    if renewals and only_contract_length:
+        return float(periods[0].group(1)) * (int(renewals.group(1)) + 1)
+    return max(float(p.group(1)) for p in periods)
 
 
 def derived(case: Case) -> dict[str, Any]:

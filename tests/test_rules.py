@@ -418,3 +418,11 @@ def test_advisor_cases_match_a_careful_advisor(checker: Checker) -> None:
     rows = advisor_score(checker)
     wrong = [row for row in rows if row["missed"] or row["noise"]]
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize(("cap", "years"), [("通算３年", 3), ("up to 5 years", 5), ("1年契約・更新2回まで", 3),
+                                            ("最長3年（1年契約）", 3), ("契約期間1年、通算5年まで", 5), ("なし", None),
+                                            ("更新は4回まで", None), ("unknown", None)])
+def test_renewal_cap_is_read_in_years(cap: str, years: float | None) -> None:
+    from riskcheck.facts import renewal_cap_years
+    assert renewal_cap_years(cap) == years
