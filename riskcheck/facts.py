@@ -7,6 +7,8 @@ produces dicts of exactly that shape (``None`` values left out, so ``exists: fal
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -22,10 +24,34 @@ class FactModel(BaseModel):
 
 
 class Derived(FactModel):
-    """Values computed once from the case, so rules compare plain numbers."""
+    """Values computed once from the case (sums over lists, dates, parsed text), so rules compare plain values."""
 
     guaranteed_annual_income: int | None = None
+    """Base pay x 12, plus fixed allowances x 12, fixed overtime pay x 12 and the guaranteed bonus months
+    (a guarantee, or a formula's guaranteed floor); ``None`` when the base monthly salary is unknown."""
     income_shortfall: int | None = None
+    """Current annual income minus the guaranteed annual income (positive: the offer guarantees less)."""
+    fixed_allowances: int | None = None
+    """Allowances paid every month whatever happens, per month (``None``: no such allowance known)."""
+    allowances_listed: int | None = None
+    """Allowances the candidate knows of (``terms.allowances``); absent when none is listed."""
+    allowances_unclear: int | None = None
+    """Allowances listed without a monthly amount, or without saying whether they are fixed (absent: none)."""
+    quoted_income_unguaranteed: int | None = None
+    """The quoted annual income minus the guaranteed annual income (positive: the quote assumes more)."""
+    typical_over_fixed_hours: float | None = None
+    """With fixed overtime pay: the overtime hours the team typically works beyond the hours it covers."""
+    repayment_clauses: int | None = None
+    """Repayment clauses (relocation, signing bonus, training, other) the candidate knows of (absent: none)."""
+    unreadable_document: DocumentKind | None = None
+    """The first document stating conditions (received or promised) written in a language the candidate does
+    not read (``candidate.reads``); ``None`` when every such document is readable or the languages are unknown."""
+    start_before_notice_days: int | None = None
+    """Days by which the start date comes before ``candidate.earliest_start`` (positive: too early)."""
+    renewal_cap_years: float | None = None
+    """The renewal cap in years, read from ``terms.contract.renewal_cap`` (``通算3年``, ``5 years``)."""
+    remote_promised: bool | None = None
+    """Someone (or a document) told the candidate something about remote work (absent: nobody did)."""
 
 
 class CaseFact(FactModel):
@@ -91,7 +117,7 @@ FACT_MODELS: dict[str, type[BaseModel]] = {
 FactKind = Literal["case", "person", "promise", "confirmation", "document"]
 NOTICE_KINDS = ("labor_conditions_notice", "employment_contract")
 """Documents that can serve as the written statement of working conditions (労働基準法15条1項)."""
-SET_FIELDS = {("document", "covers")}
+SET_FIELDS = {("document", "covers"), ("case", "terms.quoted_annual_income.includes")}
 """List fields sent to the engine as ``{item: true}`` maps: durable_rules' ``$iall`` never
 matches an empty list, so "lacks X" is written as "X is absent from the map"."""
 
@@ -107,15 +133,103 @@ def confirms_pay(person: Person) -> bool:
 
 
 def guaranteed_annual_income(terms: Terms) -> int | None:
-    """Monthly base x 12, plus the guaranteed bonus months, plus fixed overtime pay x 12."""
+    """What the offer guarantees a year: base x 12, fixed allowances x 12, fixed overtime pay x 12, and the
+    guaranteed bonus months (``guaranteed_months``: a guarantee, or the floor of a formula bonus)."""
     if terms.monthly_salary is None:
         return None
-    total = terms.monthly_salary * 12
-    if terms.bonus.guaranteed_months:
+    total = terms.monthly_salary * 12 + (fixed_allowances(terms) or 0) * 12
+    if terms.bonus.guaranteed_months and terms.bonus.basis != "none":
         total += round(terms.bonus.guaranteed_months * terms.monthly_salary)
     if terms.overtime.scheme == "fixed" and terms.overtime.fixed_amount:
         total += terms.overtime.fixed_amount * 12
     return total
+
+
+def fixed_allowances(terms: Terms) -> int | None:
+    """The monthly total of allowances paid every month whatever happens; ``None`` if none is known."""
+    amounts = [a.monthly for a in terms.allowances if a.fixed is True and a.monthly is not None]
+    return sum(amounts) if amounts else None
+
+
+CONDITIONS_DOCUMENTS = ("labor_conditions_notice", "employment_contract", "offer_letter", "work_rules")
+LANGUAGE_NAMES = {"日本語": "ja", "japanese": "ja", "英語": "en", "english": "en", "中国語": "zh", "chinese": "zh",
+                  "韓国語": "ko", "korean": "ko", "ベトナム語": "vi", "vietnamese": "vi"}
+
+
+def _language(name: str) -> str:
+    """``ja`` for ``JA``, ``日本語`` or ``Japanese``: what users type for a language, as one code."""
+    key = name.strip().lower()
+    return LANGUAGE_NAMES.get(key, key.split("-")[0])
+
+
+def unreadable_document(case: Case) -> str | None:
+    """The kind of the first conditions document written in a language the candidate does not read."""
+    reads = {_language(r) for r in case.candidate.reads}
+    if not reads:
+        return None
+    for document in case.documents:
+        if document.kind in CONDITIONS_DOCUMENTS and document.language and _language(document.language) not in reads:
+            return document.kind
+    return None
+
+
+CAP_YEARS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:年|years?|yrs?)", re.IGNORECASE)
+CAP_RENEWALS = re.compile(r"(\d+)\s*(?:回|times|renewals?)", re.IGNORECASE)
+CAP_TOTAL = re.compile(r"通算|最長|合計|上限|まで|total|max|up to", re.IGNORECASE)
+
+
+def renewal_cap_years(text: str) -> float | None:
+    """The total period a renewal cap allows, in years: ``通算3年`` and ``up to 5 years`` give the
+    longest period named; ``1年契約・更新2回まで`` (a contract length and a number of renewals, no total)
+    gives 1 x (2 + 1) = 3; ``なし`` or a bare ``2回`` give ``None``."""
+    text = unicodedata.normalize("NFKC", text)
+    periods = list(CAP_YEARS.finditer(text))
+    if not periods:
+        return None
+    renewals = CAP_RENEWALS.search(text)
+    only_contract_length = len(periods) == 1 and not CAP_TOTAL.search(text[:periods[0].start()])
+    if renewals and only_contract_length:
+        return float(periods[0].group(1)) * (int(renewals.group(1)) + 1)
+    return max(float(p.group(1)) for p in periods)
+
+
+def derived(case: Case) -> dict[str, Any]:
+    """The ``derived`` values of the case fact (see ``Derived``); ``None`` (and a zero count) left out."""
+    terms, offer = case.terms, case.offer
+    overtime = terms.overtime
+    guaranteed = guaranteed_annual_income(terms)
+    current = case.candidate.current_annual_income
+    quoted = terms.quoted_annual_income
+    start_gap = (case.candidate.earliest_start - offer.start_date).days \
+        if case.candidate.earliest_start and offer.start_date else None
+    return _drop_none({
+        "guaranteed_annual_income": guaranteed,
+        "income_shortfall": current - guaranteed if current is not None and guaranteed is not None else None,
+        "fixed_allowances": fixed_allowances(terms),
+        "allowances_listed": len(terms.allowances) or None,
+        "allowances_unclear": sum(1 for a in terms.allowances if a.monthly is None or a.fixed is None) or None,
+        "quoted_income_unguaranteed": quoted.amount - guaranteed if quoted and guaranteed is not None else None,
+        "typical_over_fixed_hours": overtime.typical_hours - overtime.fixed_hours
+        if overtime.scheme == "fixed" and overtime.typical_hours is not None and overtime.fixed_hours is not None
+        else None,
+        "repayment_clauses": len(terms.repayment) or None,
+        "unreadable_document": unreadable_document(case),
+        "start_before_notice_days": start_gap,
+        "renewal_cap_years": renewal_cap_years(terms.contract.renewal_cap),
+        "remote_promised": any(p.topic == "remote" for p in case.promises) or None,
+    })
+
+
+def _case_terms(terms: Terms) -> dict[str, Any]:
+    """The terms as the case fact carries them: lists of items are summarised in ``derived`` instead (an
+    engine fact holds about 250 values), and the quoted income's parts become an ``{item: true}`` map."""
+    dumped = _dump(terms)
+    dumped.pop("allowances", None)
+    dumped.pop("repayment", None)
+    if "quoted_annual_income" in dumped:
+        parts = dumped["quoted_annual_income"].get("includes", [])
+        dumped["quoted_annual_income"]["includes"] = {part: True for part in parts}
+    return dumped
 
 
 def build(case: Case) -> list[dict[str, Any]]:
@@ -128,13 +242,9 @@ def build(case: Case) -> list[dict[str, Any]]:
     people = {p.id: p for p in case.people}
     noticed = {topic for d in case.documents if d.kind in NOTICE_KINDS and d.received not in (None, False)
                for topic in d.covers}
-    guaranteed = guaranteed_annual_income(case.terms)
-    current = case.candidate.current_annual_income
-    add("case", 0,
-        offer=_dump(case.offer), candidate=_dump(case.candidate), terms=_dump(case.terms),
-        derived=_drop_none({"guaranteed_annual_income": guaranteed,
-                            "income_shortfall": current - guaranteed if current is not None and guaranteed is not None
-                            else None}))
+    candidate = _dump(case.candidate)
+    candidate.pop("reads", None)
+    add("case", 0, offer=_dump(case.offer), candidate=candidate, terms=_case_terms(case.terms), derived=derived(case))
     for i, person in enumerate(case.people):
         add("person", i, key=person.id, role=person.role, name=person.name, assigns_work=person.assigns_work,
             decides_pay=person.decides_pay, confirms_work=confirms_work(person), confirms_pay=confirms_pay(person))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from riskcheck.conditions import PLACEHOLDER, Compiled, field_type
+from riskcheck.i18n import typography
 from riskcheck.rulepack import Rule
 from riskcheck.vocabulary import SEVERITIES, STAGES, label
 
@@ -74,6 +75,8 @@ class Placeholder:
     """Whether the field is free text (replaced when redacting)."""
     missing: tuple[str, ...] = ()
     """For ``|missing``: the items of the rule's ``lacks_any`` test."""
+    date: bool = False
+    """Whether the field is a date (shown the way the language writes dates)."""
 
 
 Part = Union[str, Placeholder]
@@ -116,15 +119,19 @@ class FindingMaker:
         if value is None:
             return label("unknown", lang)
         if placeholder.filter == "yen":
-            return f"{value:,}円" if lang == "ja" else f"JPY {value:,}"
+            return typography.yen(value, lang)
         if placeholder.filter == "months":
-            return f"{value:g}か月" if lang == "ja" else f"{value:g} months"
+            return typography.months(value, lang)
         if placeholder.filter == "label":
             return label(value, lang)
         if isinstance(value, list):
-            return "–".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+            return typography.span(value, lang)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return typography.number(value)
         if self.redact and placeholder.text:
             return REDACTED[lang]
+        if placeholder.date:
+            return typography.day(str(value), lang)
         return str(value)
 
 
@@ -142,8 +149,9 @@ def _parse(template: str, compiled: Compiled) -> str | list[Part]:
         ref, _, filter_name = piece.partition("|")
         alias, _, path = ref.partition(".")
         kind = compiled.aliases.get(alias, "case")
-        parts.append(Placeholder(alias, tuple(path.split(".")), filter_name, field_type(kind, path).kind == "text",
-                                 compiled.missing.get(ref, ())))
+        field_kind = field_type(kind, path).kind
+        parts.append(Placeholder(alias, tuple(path.split(".")), filter_name, field_kind == "text",
+                                 compiled.missing.get(ref, ()), field_kind == "date"))
     return parts
 
 

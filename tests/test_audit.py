@@ -239,7 +239,7 @@ def test_redact_leaves_no_names_said_or_company(tmp_path: Path, fmt: str) -> Non
     english = (EXAMPLES / "bonus-and-overtime-taken-on-trust.yaml").read_text(encoding="utf-8")
     english = english.replace("Example Systems KK", "Secret Holdings KK").replace(
         "role: department_head", "role: department_head\n    name: Yamada Taro").replace(
-        "You will have discretion like a manager; overtime is included", "promised a corner office")
+        "Monthly pay about 30,000 JPY below your current job, made up by bonuses", "promised a corner office")
     bad = "riskcheck: 1\npeople:\n  - id: x\n    name: [Yamada Taro]\n"
     dangling = "riskcheck: 1\npeople: [{id: 山田太郎}]\npromises: [{topic: role, by: Yamada Taro}]\n"
     paths = [write(tmp_path, "ja.yaml", base), write(tmp_path, "en.yaml", english), write(tmp_path, "bad.yaml", bad),

@@ -23,7 +23,7 @@ FALLBACK = "en"
 @cache
 def languages() -> tuple[str, ...]:
     """The catalogue's languages, Japanese first (the product's first language), then by code."""
-    found = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
+    found = [m.name for m in pkgutil.iter_modules(__path__) if len(m.name) <= 3]  # ja, en; not typography
     return tuple(sorted(found, key=lambda code: (code != "ja", code)))
 
 
