@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from riskcheck.errors import InputError
 from riskcheck.loading import load
 from riskcheck.packtest import coverage_problems, default_case_dirs, fixture_files, load_fixtures, unknown_rule
+from riskcheck.read.patterns import pack_problems as notice_pattern_problems
 from riskcheck.rulepack import RuleError, RulePack, collect_packs
 from riskcheck.validation import validate_all
 from riskcheck.waivers import WaiverFile
@@ -39,6 +40,7 @@ def validate_packs(paths: list[str], case_paths: list[str] | None = None,
         where = ", ".join(cases) if cases else "the packs' cases/ directories"
         problems.append(InputError(packs[0].source, f"no fixture cases found in {where} (use --cases DIR)"))
     problems.extend(coverage_problems(packs, fixtures))
+    problems.extend(notice_pattern_problems([pack.source for pack in packs]))
     for path in waiver_paths or []:
         problems.extend(waiver_problems(path, known))
     problems.sort(key=lambda problem: (problem.source, problem.line or 0))
