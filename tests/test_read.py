@@ -17,7 +17,8 @@ from riskcheck.i18n import messages
 from riskcheck.loading import load
 from riskcheck.read import read_document
 from riskcheck.read.parsers import date_, months, time_of_day, yen
-from riskcheck.read.patterns import pattern_problems, shipped_patterns_path
+from riskcheck.read.compiled import LIMITS, shipped_patterns_path
+from riskcheck.read.patterns import pattern_problems, trial_terms
 from riskcheck.read.text import normalise
 from tests.conftest import ROOT, run_cli
 
@@ -275,6 +276,30 @@ def test_into_an_invalid_case_changes_nothing(tmp_path: Path) -> None:
 
 def test_the_shipped_patterns_are_valid() -> None:
     assert pattern_problems(str(shipped_patterns_path())) == []
+
+
+@pytest.mark.parametrize("field, parser", [("terms.monthly_salary", "yen"), ("terms.probation.months", "months"),
+                                           ("terms.overtime.fixed_hours", "hours"),
+                                           ("terms.retirement_allowance.min_years", "terms.retirement_allowance.min_years")])
+def test_the_readers_limits_are_the_case_models(field: str, parser: str) -> None:
+    """The reader runs without the case model; its bounds must be the model's, so what it reads drops in."""
+    limit = LIMITS[parser]
+    trial_terms(field, limit)
+    with pytest.raises(ValueError):
+        trial_terms(field, limit + 1)
+
+
+def test_reading_does_not_load_pydantic_or_the_engine() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, runpy; sys.argv = ['riskcheck', 'read', sys.argv[1], '--format', 'json']\n"
+            "try:\n    runpy.run_module('riskcheck', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'durable', 'riskcheck')"
+            " and m.startswith(('pydantic', 'durable', 'riskcheck.case', 'riskcheck.engine'))), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code, str(DOCUMENTS / "pdf-manager.pdf")], capture_output=True,
+                            text=True, check=True)
+    assert result.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_broken_patterns_are_reported_by_validate(tmp_path: Path) -> None:

@@ -36,7 +36,6 @@ def read(file: str, kind: str | None, fmt: str, case_file: str | None, patterns:
     from riskcheck.errors import RiskcheckError
     from riskcheck.i18n import text
     from riskcheck.read import read_document
-    from riskcheck.read.merge import merge_into
     from riskcheck.read.render import as_json, as_yaml
 
     try:
@@ -45,6 +44,8 @@ def read(file: str, kind: str | None, fmt: str, case_file: str | None, patterns:
         reading = read_document(file, kind, lang, patterns)
         conflicts = []
         if case_file:
+            from riskcheck.read.merge import merge_into
+
             received = date.fromtimestamp(os.path.getmtime(file))
             merged = merge_into(case_file, reading, received)
             conflicts = merged.conflicts

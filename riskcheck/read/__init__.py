@@ -26,11 +26,11 @@ def read_document(path: str, kind: str | None = None, lang: str = "en", patterns
     the reader."""
     from riskcheck.errors import InputError
     from riskcheck.i18n import text
-    from riskcheck.read.patterns import load_patterns, shipped_patterns_path
+    from riskcheck.read.compiled import load_patterns, shipped_patterns_path
     from riskcheck.read.reader import read_lines
     from riskcheck.read.text import read_lines as document_lines
 
-    shipped = load_patterns(str(shipped_patterns_path()))
+    shipped = load_patterns(str(shipped_patterns_path()), checked=False)
     compiled = [load_patterns(p) for p in patterns] + [shipped]
     reading = read_lines(path, document_lines(path, lang), compiled, kind, shipped)
     if reading.kind is None:

@@ -17,11 +17,11 @@ from riskcheck.i18n import text
 @cache
 def _patterns() -> tuple[dict[str, str], tuple[tuple[str, tuple[str, ...], tuple[tuple[str, Any], ...]], ...]]:
     """Field -> topic, and the required items, from the shipped patterns."""
-    from riskcheck.read.patterns import load_patterns, shipped_patterns_path
+    from riskcheck.read.compiled import load_patterns, shipped_patterns_path
 
-    spec = load_patterns(str(shipped_patterns_path())).spec
-    topics = {item.field: item.topic for item in spec.items}
-    required = tuple((r.item, tuple(r.any_of), tuple(r.only_if.items())) for r in spec.required)
+    compiled = load_patterns(str(shipped_patterns_path()), checked=False)
+    topics = {item.field: item.topic for item in compiled.items}
+    required = tuple((r.item, r.any_of, r.only_if) for r in compiled.required)
     return topics, required
 
 
@@ -49,7 +49,8 @@ def document_fields(document: Document_) -> dict[str, Any]:
 
 def statement_fields(case: Case, index: int, document: Document_, statement: Statement) -> dict[str, Any]:
     """One ``statement`` fact: the document's value, its line, and whether the case's own value differs."""
-    from riskcheck.read.merge import case_value, same, split_field, unknown
+    from riskcheck.read.merge import case_value, same, unknown
+    from riskcheck.read.reader import split_field
 
     topics, _ = _patterns()
     base, key, _ = split_field(statement.field)

@@ -18,42 +18,26 @@ import yaml as pyyaml
 
 from riskcheck.case import load_case
 from riskcheck.errors import InputError
-from riskcheck.evaluate import case_id_for
 from riskcheck.loading import load, parse
 from riskcheck.output import open_output
-from riskcheck.read.patterns import load_patterns, shipped_patterns_path
-from riskcheck.read.reader import Evidence, Reading
+from riskcheck.read.compiled import load_patterns, shipped_patterns_path
+from riskcheck.read.reader import Conflict, Evidence, Reading, split_field
 from riskcheck.read.text import normalise
 
+def _case_id(path: str) -> str:
+    """The case id a case file without ``id`` gets (as ``riskcheck.evaluate.case_id_for``; the engine is not loaded)."""
+    import os
+
+    return os.path.splitext(os.path.basename(path))[0]
+
+
 LIST_KEYS = {"terms.allowances": ("name", "monthly"), "terms.repayment": ("for", "condition")}
-
-
-@dataclass
-class Conflict:
-    field: str
-    case: Any
-    document: Any
-    line: int
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "case": self.case, "document": self.document, "line": self.line,
-                "text": self.text}
 
 
 @dataclass
 class Merge:
     filled: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
-
-
-def split_field(path: str) -> tuple[str, str | None, str | None]:
-    """``terms.allowances[住宅手当].monthly`` -> ``("terms.allowances", "住宅手当", "monthly")``."""
-    base, _, rest = path.partition("[")
-    if not rest:
-        return path, None, None
-    key, _, attribute = rest.partition("].")
-    return base, key, attribute
 
 
 def unknown(value: Any) -> bool:
@@ -172,7 +156,7 @@ def merge_into(case_path: str, reading: Reading, received: date) -> Merge:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.error import YAMLError
 
-    load_case(load(case_path), case_id_for(case_path))  # a case that is not valid is reported as it is
+    load_case(load(case_path), _case_id(case_path))  # a case that is not valid is reported as it is
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096
@@ -192,7 +176,7 @@ def merge_into(case_path: str, reading: Reading, received: date) -> Merge:
     if target.get("received") in (None, False):
         target["received"] = received
     target["language"] = reading.language
-    detectable = {item.topic for item, _, _ in load_patterns(str(shipped_patterns_path())).items}
+    detectable = {item.topic for item in load_patterns(str(shipped_patterns_path()), checked=False).items}
     kept = [topic for topic in target.get("covers") or [] if topic not in detectable]
     target["covers"] = CommentedSeq(sorted(set(reading.covers) | set(kept)))
     target["covers"].fa.set_flow_style()
@@ -204,7 +188,7 @@ def merge_into(case_path: str, reading: Reading, received: date) -> Merge:
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     text = buffer.getvalue()
-    load_case(parse(text, case_path, "yaml"), case_id_for(case_path))
+    load_case(parse(text, case_path, "yaml"), _case_id(case_path))
     with open_output(case_path) as out:
         out.write(text)
     return result

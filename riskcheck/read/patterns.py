@@ -10,7 +10,6 @@ notice item, that constants are values the case accepts, and that required items
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args
 
@@ -20,16 +19,14 @@ from riskcheck.case import Model, Terms
 from riskcheck.errors import InputError
 from riskcheck.i18n import messages
 from riskcheck.loading import Document, load
+from riskcheck.read.compiled import LIST_FIELDS, PATTERNS_FILE
 from riskcheck.validation import validate_all
 from riskcheck.vocabulary import DocumentKind, RepaymentFor, Topic
 
-PATTERNS_FILE = Path("notice") / "patterns.yaml"
 ParserName = Literal["yen", "hours", "minutes", "time", "date", "days", "months", "years", "day_of_month",
                      "yes_no", "text", "allowance", "repayment"]
 Regex = Annotated[str, Field(min_length=1, max_length=400)]
 Constant = Union[bool, int, float, str]
-LIST_FIELDS = {"terms.allowances": "allowance", "terms.repayment": "repayment"}
-"""List fields of the case and the one parser each takes (entries built from named groups)."""
 NOTICE_ITEMS = frozenset({
     "contract.fixed_term", "contract.start", "contract.renewal", "hours.start", "hours.end", "hours.break",
     "hours.deemed", "overtime.exists", "holidays", "holidays.annual_days", "leave.annual_days", "leave.annual",
@@ -74,17 +71,6 @@ class PatternFile(Model):
     """Title expressions, searched in the first lines, that tell the kind of document."""
     items: list[Item] = Field(default_factory=list)
     required: list[Required] = Field(default_factory=list)
-
-
-class Compiled:
-    """A pattern file with its expressions compiled once."""
-
-    def __init__(self, spec: PatternFile):
-        self.spec = spec
-        self.kinds = [(kind, [re.compile(r) for r in regexes]) for kind, regexes in spec.kinds.items()]
-        self.items = [(item, [re.compile(h) for h in item.headings],
-                       [(re.compile(p.match), re.compile(p.unless) if p.unless else None, p) for p in item.patterns])
-                      for item in spec.items]
 
 
 def terms_field(path: str) -> bool:
@@ -199,20 +185,3 @@ def pack_problems(pack_sources: list[str]) -> list[InputError]:
     """Problems of the patterns files of the packs at ``pack_sources`` (the hook ``riskcheck validate`` calls)."""
     return [problem for source in pack_sources if (Path(source) / PATTERNS_FILE).is_file()
             for problem in pattern_problems(str(Path(source) / PATTERNS_FILE))]
-
-
-def shipped_patterns_path() -> Path:
-    from riskcheck.rulepack import default_packs_dir
-
-    return default_packs_dir() / "jp-offer" / PATTERNS_FILE
-
-
-@cache
-def load_patterns(path: str) -> Compiled:
-    """A valid patterns file, compiled; an invalid one is an InputError naming its first problem."""
-    problems = pattern_problems(path)
-    if problems:
-        raise problems[0]
-    spec = validate_all(PatternFile, load(path))[0]
-    assert spec is not None
-    return Compiled(spec)

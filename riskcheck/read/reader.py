@@ -11,11 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
-from riskcheck.case import Terms
+from riskcheck.read.compiled import LIMITS, LIST_FIELDS, Compiled, Item
 from riskcheck.read.parsers import PARSERS, text_, yen
-from riskcheck.read.patterns import LIST_FIELDS, Compiled, Item, trial_terms
 from riskcheck.read.text import normalise
 
 KIND_LINES = 15
@@ -33,6 +30,28 @@ class Evidence:
 
     def to_dict(self) -> dict[str, Any]:
         return {"field": self.field, "value": self.value, "line": self.line, "text": self.text}
+
+
+@dataclass
+class Conflict:
+    field: str
+    case: Any
+    document: Any
+    line: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "case": self.case, "document": self.document, "line": self.line,
+                "text": self.text}
+
+
+def split_field(path: str) -> tuple[str, str | None, str | None]:
+    """``terms.allowances[住宅手当].monthly`` -> ``("terms.allowances", "住宅手当", "monthly")``."""
+    base, _, rest = path.partition("[")
+    if not rest:
+        return path, None, None
+    key, _, attribute = rest.partition("].")
+    return base, key, attribute
 
 
 @dataclass
@@ -96,14 +115,14 @@ def read_lines(source: str, raw: list[str], patterns: list[Compiled], kind: str 
     reading = Reading(source, kind, language)
     seen: set[str] = set()
     for compiled in patterns:
-        for item, headings, regexes in compiled.items:
+        for item in compiled.items:
             if item.field in seen and item.field not in LIST_FIELDS:
                 continue
-            found = _find(item, headings, regexes, lines, raw)
+            found = _find(item, lines, raw)
             if found:
                 seen.add(item.field)
                 reading.evidence.extend(e for e in found if e.field not in {x.field for x in reading.evidence})
-    order = {item.field: i for compiled in patterns for i, (item, _, _) in enumerate(compiled.items)}
+    order = {item.field: i for compiled in patterns for i, item in enumerate(compiled.items)}
     reading.evidence.sort(key=lambda e: (order.get(e.field.partition("[")[0], 0), e.line, e.field))
     reading.missing = missing(reading, required)
     return reading
@@ -119,13 +138,12 @@ def _window(headings: list[re.Pattern[str]], within: int, lines: list[str]) -> l
     return list(chosen)
 
 
-def _find(item: Item, headings: list[re.Pattern[str]], regexes: list[Any], lines: list[str],
-          raw: list[str]) -> list[Evidence]:
+def _find(item: Item, lines: list[str], raw: list[str]) -> list[Evidence]:
     found: list[Evidence] = []
-    for i in _window(headings, item.within, lines):
-        for regex, unless, pattern in regexes:
-            match = regex.search(lines[i])
-            if not match or (unless is not None and unless.search(lines[i])):
+    for i in _window(item.headings, item.within, lines):
+        for pattern in item.patterns:
+            match = pattern.match.search(lines[i])
+            if not match or (pattern.unless is not None and pattern.unless.search(lines[i])):
                 continue
             parsed = _value(item, pattern.value, match)
             if parsed is None:
@@ -155,20 +173,14 @@ def _value(item: Item, constant: Any, match: re.Match[str]) -> tuple[str, Any] |
     value = constant if constant is not None else PARSERS[item.parser](_group(match, "v"))
     if value is None:
         return None
-    if item.field.startswith("terms."):
-        try:
-            trial_terms(item.field, value)
-        except ValidationError:
-            return None
+    limit = LIMITS.get(item.field, LIMITS.get(item.parser))
+    if limit is not None and isinstance(value, (int, float)) and not 0 <= value <= limit:
+        return None
     return item.field, value
 
 
 def missing(reading: Reading, required: Compiled) -> list[str]:
     """The required items (施行規則5条1項) the document does not state."""
     stated = {e.field: e.value for e in reading.evidence}
-    return [r.item for r in required.spec.required
-            if all(stated.get(f) == v for f, v in r.only_if.items()) and not any(f in stated for f in r.any_of)]
-
-
-def terms_model(reading: Reading) -> Terms:
-    return Terms.model_validate(reading.terms())
+    return [r.item for r in required.required
+            if all(stated.get(f) == v for f, v in r.only_if) and not any(f in stated for f in r.any_of)]

@@ -8,8 +8,7 @@ import json
 from typing import Any
 
 from riskcheck.i18n import text
-from riskcheck.read.merge import Conflict, split_field
-from riskcheck.read.reader import Reading
+from riskcheck.read.reader import Conflict, Reading, split_field
 
 
 def as_dict(reading: Reading, conflicts: list[Conflict]) -> dict[str, Any]:
