@@ -42,6 +42,7 @@ class Required:
     item: str
     any_of: tuple[str, ...]
     only_if: tuple[tuple[str, Any], ...]
+    not_if: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass
@@ -59,7 +60,8 @@ class Compiled:
                   i.get("within") or 0,
                   [Pattern(re.compile(p["match"]), p.get("value"), re.compile(p["unless"]) if p.get("unless") else None)
                    for p in i["patterns"]]) for i in data.get("items") or []],
-            [Required(r["item"], tuple(r["any_of"]), tuple((r.get("only_if") or {}).items()))
+            [Required(r["item"], tuple(r["any_of"]), tuple((r.get("only_if") or {}).items()),
+                      tuple((r.get("not_if") or {}).items()))
              for r in data.get("required") or []])
 
 

@@ -15,13 +15,14 @@ from riskcheck.i18n import text
 
 
 @cache
-def _patterns() -> tuple[dict[str, str], tuple[tuple[str, tuple[str, ...], tuple[tuple[str, Any], ...]], ...]]:
+def _patterns() -> tuple[dict[str, str], tuple[tuple[str, tuple[str, ...], tuple[tuple[str, Any], ...],
+                                                   tuple[tuple[str, Any], ...]], ...]]:
     """Field -> topic, and the required items, from the shipped patterns."""
     from riskcheck.read.compiled import load_patterns, shipped_patterns_path
 
     compiled = load_patterns(str(shipped_patterns_path()), checked=False)
     topics = {item.field: item.topic for item in compiled.items}
-    required = tuple((r.item, r.any_of, r.only_if) for r in compiled.required)
+    required = tuple((r.item, r.any_of, r.only_if, r.not_if) for r in compiled.required)
     return topics, required
 
 
@@ -40,8 +41,9 @@ def document_fields(document: Document_) -> dict[str, Any]:
         return {"read": False}
     _, required = _patterns()
     stated = {s.field: _words(s.value) for s in document.states}
-    missing = [item for item, any_of, only_if in required
-               if all(stated.get(f) == _words(v) for f, v in only_if) and not any(f in stated for f in any_of)]
+    missing = [item for item, any_of, only_if, not_if in required
+               if all(stated.get(f) == _words(v) for f, v in only_if)
+               and not any(stated.get(f) == _words(v) for f, v in not_if) and not any(f in stated for f in any_of)]
     return {"read": True, "missing_required": len(missing),
             "missing_ja": text("read.list_separator", "ja").join(text(f"read.item.{m}", "ja") for m in missing),
             "missing_en": text("read.list_separator", "en").join(text(f"read.item.{m}", "en") for m in missing)}

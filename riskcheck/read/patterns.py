@@ -63,6 +63,8 @@ class Required(Model):
     """Stated when the document states any of these fields."""
     only_if: dict[str, Constant] = Field(default_factory=dict)
     """Required only when the document states these values (renewal: only for a fixed term)."""
+    not_if: dict[str, Constant] = Field(default_factory=dict)
+    """Not required when the document states one of these values (no cap on a contract never renewed)."""
 
 
 class PatternFile(Model):
@@ -170,9 +172,10 @@ def pattern_problems(path: str) -> list[InputError]:
         problems.extend(_item_problems(doc, i, item))
     fields = {item.field for item in spec.items}
     for i, required in enumerate(spec.required):
-        for j, name in enumerate([*required.any_of, *required.only_if]):
+        for j, name in enumerate([*required.any_of, *required.only_if, *required.not_if]):
             if name not in fields:
-                where = ("any_of", j) if j < len(required.any_of) else ("only_if", name)
+                where = ("any_of", j) if j < len(required.any_of) else (
+                    "only_if" if name in required.only_if else "not_if", name)
                 problems.append(doc.error(("required", i, *where), f"'{name}' is not the field of any item here"))
         for lang in ("ja", "en"):
             if f"read.item.{required.item}" not in messages(lang):

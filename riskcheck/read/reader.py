@@ -139,18 +139,23 @@ def _window(headings: list[re.Pattern[str]], within: int, lines: list[str]) -> l
 
 
 def _find(item: Item, lines: list[str], raw: list[str]) -> list[Evidence]:
+    """A value item: its patterns in order, each over the window's lines; the first value wins. A list
+    item (allowances, repayment): every line, each with the first of its patterns that gives a value."""
+    window = _window(item.headings, item.within, lines)
+    listed = item.field in LIST_FIELDS
     found: list[Evidence] = []
-    for i in _window(item.headings, item.within, lines):
-        for pattern in item.patterns:
-            match = pattern.match.search(lines[i])
-            if not match or (pattern.unless is not None and pattern.unless.search(lines[i])):
-                continue
-            parsed = _value(item, pattern.value, match)
-            if parsed is None:
-                continue
-            found.append(Evidence(parsed[0], parsed[1], i + 1, raw[i].strip(), item.topic))
-            break
-        if found and item.field not in LIST_FIELDS:
+    for pattern, i in ([(p, i) for i in window for p in item.patterns] if listed else
+                       [(p, i) for p in item.patterns for i in window]):
+        if listed and found and found[-1].line == i + 1:
+            continue
+        match = pattern.match.search(lines[i])
+        if not match or (pattern.unless is not None and pattern.unless.search(lines[i])):
+            continue
+        parsed = _value(item, pattern.value, match)
+        if parsed is None:
+            continue
+        found.append(Evidence(parsed[0], parsed[1], i + 1, raw[i].strip(), item.topic))
+        if not listed:
             break
     return found
 
@@ -183,4 +188,5 @@ def missing(reading: Reading, required: Compiled) -> list[str]:
     """The required items (施行規則5条1項) the document does not state."""
     stated = {e.field: e.value for e in reading.evidence}
     return [r.item for r in required.required
-            if all(stated.get(f) == v for f, v in r.only_if) and not any(f in stated for f in r.any_of)]
+            if all(stated.get(f) == v for f, v in r.only_if) and not any(stated.get(f) == v for f, v in r.not_if)
+            and not any(f in stated for f in r.any_of)]
