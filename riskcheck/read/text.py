@@ -17,7 +17,8 @@ from riskcheck.i18n import text
 MAX_BYTES = 20_000_000
 MAX_PAGES = 200
 SUFFIXES = (".txt", ".pdf", ".docx")
-CHECKED = "■☑☒✓✔●◉"
+CHECKED = "■☑☒✓✔●◉○◯"
+"""Marks of a chosen option; ○ too: on a form, the option written with a circle is the one circled."""
 UNCHECKED = "□☐"
 
 
@@ -42,7 +43,7 @@ def read_lines(path: str, lang: str) -> list[str]:
 
 def normalise(line: str) -> str:
     """The line patterns see: NFKC (ASCII digits and letters, ``（`` -> ``(``), one kind of tick mark
-    (■ ticked, □ not), runs of spaces as one."""
+    (■ ticked or circled, □ not), runs of spaces as one."""
     line = "".join("■" if c in CHECKED else "□" if c in UNCHECKED else c for c in line)
     return " ".join(unicodedata.normalize("NFKC", line).split())
 
