@@ -20,7 +20,7 @@ from riskcheck.read.parsers import date_, months, time_of_day, yen
 from riskcheck.read.compiled import LIMITS, shipped_patterns_path
 from riskcheck.read.patterns import pattern_problems, trial_terms
 from riskcheck.read.text import normalise
-from tests.conftest import ROOT, run_cli
+from conftest import ROOT, run_cli
 
 DOCUMENTS = ROOT / "fixtures" / "documents"
 SAMPLES = sorted(p for p in DOCUMENTS.iterdir() if p.suffix in (".txt", ".pdf", ".docx") and p.name != "scan.pdf")
