@@ -232,6 +232,7 @@ def test_into_fills_unknowns_keeps_the_candidates_values_and_comments(tmp_path: 
     merged = load_case(load(str(case)), "my-offer")
     assert merged.terms.monthly_salary == 420000  # never overwritten
     assert merged.terms.overtime.excess_paid == "yes" and merged.terms.overtime.fixed_hours == 45  # filled
+    assert merged.terms.bonus.basis == "discretionary" and merged.terms.bonus.in_writing is True  # the notice says so
     notice = merged.documents[0]
     assert notice.kind == "labor_conditions_notice" and notice.received is not None
     salary = next(s for s in notice.states if s.field == "terms.monthly_salary")
@@ -247,7 +248,8 @@ def test_into_then_check_quotes_the_notices_line(tmp_path: Path) -> None:
     contradiction = findings["NOTICE-CONTRADICTS-PROMISE"]
     assert "23行目" in contradiction["message"] and "月額300,000円" in contradiction["message"]
     assert contradiction["severity"] == "blocker"
-    assert "NOTICE-STATES-UNMENTIONED-TERM" in findings and "PROMISE-NOT-IN-WRITING" not in findings
+    assert "NOTICE-STATES-UNMENTIONED-TERM" in findings
+    assert "PROMISE-NOT-IN-WRITING" not in findings and "BONUS-NOT-IN-WRITING" not in findings
 
 
 def test_reading_twice_into_a_case_replaces_the_first_reading(tmp_path: Path) -> None:

@@ -111,19 +111,6 @@ def merge_terms(terms: dict[str, Any], evidence: list[Evidence]) -> Merge:
     return result
 
 
-def conflicts_with(case_terms: dict[str, Any], reading: Reading) -> list[Conflict]:
-    """The conflicts ``reading`` has with a case's terms (plain data), without changing them."""
-    return merge_terms(_plain_copy(case_terms), reading.evidence).conflicts
-
-
-def _plain_copy(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _plain_copy(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_plain_copy(v) for v in data]
-    return data
-
-
 def _statements(reading: Reading) -> Any:
     from ruamel.yaml.comments import CommentedMap
 
@@ -148,6 +135,18 @@ def _indentation(text: str) -> tuple[int, int]:
         elif inner > depth and mapping is None:
             mapping = inner - depth
     return mapping or 2, 2 if offset is None else offset
+
+
+WRITTEN_KINDS = ("labor_conditions_notice", "employment_contract", "offer_letter")
+
+
+def _bonus_in_writing(terms: dict[str, Any], reading: Reading, result: Merge) -> None:
+    """A notice that states the bonus, as the case has it, puts it in writing (``terms.bonus.in_writing``)."""
+    conflicting = any(c.field.startswith("terms.bonus.") for c in result.conflicts)
+    stated = any(e.field in ("terms.bonus.basis", "terms.bonus.guaranteed_months") for e in reading.evidence)
+    if reading.kind in WRITTEN_KINDS and stated and not conflicting and case_value(terms, "terms.bonus.in_writing") is not True:
+        _set(terms, "terms.bonus.in_writing", True)
+        result.filled.append("terms.bonus.in_writing")
 
 
 def merge_into(case_path: str, reading: Reading, received: date) -> Merge:
@@ -185,6 +184,7 @@ def merge_into(case_path: str, reading: Reading, received: date) -> Merge:
     if not isinstance(terms, dict):
         data["terms"] = terms = CommentedMap()
     result = merge_terms(terms, reading.evidence)
+    _bonus_in_writing(terms, reading, result)
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     text = buffer.getvalue()
