@@ -68,11 +68,26 @@ class Person(Model):
     decides_pay: bool | None = None
 
 
+class Statement(Model):
+    """What a read document states (``riskcheck read``): a field, its value, and the line it was read from.
+
+    ``field`` is a case path (``terms.monthly_salary``) or a notice item (``hours.start``); when the case's
+    own value differs, the case keeps both: its value in ``terms``, the document's here.
+    """
+
+    field: Annotated[str, Field(min_length=1, max_length=80)]
+    value: Union[bool, int, float, str]
+    line: Annotated[int, Field(ge=1)] | None = None
+    text: Text | None = None
+
+
 class Document_(Model):
     kind: DocumentKind
     received: Union[date, Literal[False]] | None = None
     covers: list[Topic] = Field(default_factory=list)
     language: Text | None = None
+    states: list[Statement] = Field(default_factory=list)
+    """What the document was read to state (``riskcheck read --into``); empty when not read."""
 
 
 class Promise(Model):

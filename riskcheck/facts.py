@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from riskcheck.case import Candidate, Case, Offer, Person, Terms
+from riskcheck.read import facts as read_facts
 from riskcheck.vocabulary import Channel, DocumentKind, Role, Stage, Topic
 
 
@@ -105,6 +106,28 @@ class DocumentFact(FactModel):
     kind: DocumentKind
     received: bool
     covers: list[Topic]
+    read: bool = False
+    """``riskcheck read`` put what the document states into the case (``states``)."""
+    missing_required: int | None = None
+    """For a read document: how many items 施行規則5条1項 requires it leaves out; named in missing_ja/en."""
+    missing_ja: str | None = None
+    missing_en: str | None = None
+
+
+class StatementFact(FactModel):
+    """One thing a read document states (``documents[].states``), with its line (see riskcheck/read/facts.py)."""
+
+    document: int
+    kind: DocumentKind
+    field: str
+    key: str | None = None
+    topic: Topic
+    value: str
+    line: int | None = None
+    text: str | None = None
+    conflicts: bool
+    """The case's own value for the field is known and differs (the case keeps both)."""
+    case_value: str | None = None
 
 
 FACT_MODELS: dict[str, type[BaseModel]] = {
@@ -113,8 +136,9 @@ FACT_MODELS: dict[str, type[BaseModel]] = {
     "promise": PromiseFact,
     "confirmation": ConfirmationFact,
     "document": DocumentFact,
+    "statement": StatementFact,
 }
-FactKind = Literal["case", "person", "promise", "confirmation", "document"]
+FactKind = Literal["case", "person", "promise", "confirmation", "document", "statement"]
 NOTICE_KINDS = ("labor_conditions_notice", "employment_contract")
 """Documents that can serve as the written statement of working conditions (労働基準法15条1項)."""
 SET_FIELDS = {("document", "covers"), ("case", "terms.quoted_annual_income.includes")}
@@ -266,7 +290,9 @@ def build(case: Case) -> list[dict[str, Any]]:
                 confirms_work=confirms_work(person), confirms_pay=confirms_pay(person))
     for i, document in enumerate(case.documents):
         add("document", i, index=i, kind=document.kind, received=document.received not in (None, False),
-            covers={topic: True for topic in document.covers})
+            covers={topic: True for topic in document.covers}, **read_facts.document_fields(document))
+    for n, statement in enumerate(read_facts.statements(case) if any(d.states for d in case.documents) else []):
+        add("statement", n, **statement)
     return facts
 
 

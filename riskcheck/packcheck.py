@@ -18,6 +18,7 @@ from riskcheck.errors import InputError, RiskcheckError
 from riskcheck.evaluate import Checker
 from riskcheck.loading import load
 from riskcheck.packtest import coverage_problems, default_case_dirs, fixture_files, load_fixtures, unknown_rule
+from riskcheck.read.patterns import pack_problems as notice_pattern_problems
 from riskcheck.rulepack import (Problem, RuleError, RulePack, collect_packs, default_packs_dir, pack_paths,
                                 tested_packs)
 from riskcheck.validation import validate_all
@@ -52,6 +53,7 @@ def validate_packs(paths: list[str], case_paths: list[str] | None = None,
         where = ", ".join(cases) if cases else msg("pack.no_fixtures_default")
         problems.append(Problem(InputError(packs[0].source, ""), msg("pack.no_fixtures", where=where)))
     problems.extend(coverage_problems(packs, fixtures))
+    problems.extend(notice_pattern_problems([pack.source for pack in packs]))
     for path in waiver_paths or []:
         problems.extend(waiver_problems(path, known))
     problems.sort(key=lambda problem: (problem.source, problem.line or 0))
