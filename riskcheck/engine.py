@@ -35,7 +35,7 @@ import itertools
 import os
 import re
 import sys
-from typing import Any, Iterator
+from typing import Any, Callable
 
 import orjson
 
@@ -76,6 +76,8 @@ WARM_RULE = {"all": [{"m": {"t": "_warm"}}]}
 SESSION = "0"
 """Cases run one at a time, each in a fresh session deleted right after it, so every case can use
 the same session id. Each fact carries it: durable_rules rewrites a fact that lacks one."""
+MARKER_FACT = {"id": MARKER, "t": MARKER, "sid": SESSION}
+"""Asserted last in every case: every rule starts with a pattern on it."""
 _names = itertools.count()
 
 Match = tuple[str, dict[str, dict[str, Any]]]
@@ -151,6 +153,7 @@ class Payload:
                 return
             for alias, expression in patterns:
                 self._paths(expression, kinds[alias], kinds)  # type: ignore[arg-type]
+        self.projectors = {kind: _projector(shape) for kind, shape in self.shapes.items()}
 
     def _paths(self, value: Any, kind: str, kinds: dict[str, str | None]) -> None:
         """Add the field paths ``value`` (part of a pattern on ``kind``) reads, and those it joins on."""
@@ -165,17 +168,13 @@ class Payload:
                     _add(self.shapes.setdefault(kinds[key], {}), item.split("."))  # type: ignore[arg-type]
                 self._paths(item, kind, kinds)
 
-    def facts(self, facts: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """The facts as the engine gets them: pruned, with the session id."""
+    def facts(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The facts as the engine gets them: pruned, each with the session id."""
         if not self.prune:
-            for fact in facts:
-                yield {**fact, "sid": SESSION}
-            return
-        shapes = self.shapes
-        for fact in facts:
-            shape = shapes.get(fact["t"])
-            if shape is not None:
-                yield {"id": fact["id"], "t": fact["t"], "sid": SESSION, **_project(fact, shape)}
+            return [{**fact, "sid": SESSION} for fact in facts]
+        projectors = self.projectors
+        return [{"id": fact["id"], "t": kind, "sid": SESSION, **projectors[kind](fact)}
+                for fact in facts if (kind := fact["t"]) in projectors]
 
 
 def _kind(expression: Any) -> str | None:
@@ -198,16 +197,23 @@ def _add(shape: Shape, parts: list[str]) -> None:
         _add(shape[head], rest)  # type: ignore[arg-type]
 
 
-def _project(value: dict[str, Any], shape: Shape) -> dict[str, Any]:
-    out = {}
-    for key, item in value.items():
-        if key in shape:
-            inner = shape[key]
-            if inner is None or not isinstance(item, dict):
-                out[key] = item
-            elif kept := _project(item, inner):
-                out[key] = kept
-    return out
+def _projector(shape: Shape) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function keeping of a dict the fields ``shape`` names (nested dicts left empty are dropped)."""
+    whole = [key for key, inner in shape.items() if inner is None]
+    nested = [(key, _projector(inner)) for key, inner in shape.items() if inner is not None]
+
+    def project(value: dict[str, Any]) -> dict[str, Any]:
+        out = {key: value[key] for key in whole if key in value}
+        for key, inner in nested:
+            if key in value:
+                item = value[key]
+                if not isinstance(item, dict):
+                    out[key] = item
+                elif kept := inner(item):
+                    out[key] = kept
+        return out
+
+    return project
 
 
 def _rulesets(rules: dict[str, dict[str, Any]]) -> list[dict[str, dict[str, Any]]]:
@@ -248,16 +254,16 @@ class Matcher:
 
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:
         """All distinct rule matches for one case's facts, their bound facts the ones given."""
-        payload = encode([*self.payload.facts(facts), {"id": MARKER, "t": MARKER, "sid": SESSION}])
+        payload = encode([*self.payload.facts(facts), MARKER_FACT])
         by_id = {fact["id"]: fact for fact in facts}
-        seen: dict[tuple[str, tuple[str, ...]], Match] = {}
+        seen: dict[tuple[str, ...], Match] = {}
         for handle in self.handles:
             for message in self._fire(handle, payload):
                 for rule, frame in orjson.loads(message).items():
-                    ids = tuple(fact["id"] for alias, fact in frame.items() if alias != MARKER)
-                    if (rule, ids) not in seen:
-                        aliases = [alias for alias in frame if alias != MARKER]
-                        seen[rule, ids] = (rule, {alias: by_id[i] for alias, i in zip(aliases, ids)})
+                    frame.pop(MARKER, None)
+                    key = (rule, *[fact["id"] for fact in frame.values()])
+                    if key not in seen:
+                        seen[key] = (rule, {alias: by_id[fact["id"]] for alias, fact in frame.items()})
         return list(seen.values())
 
     @staticmethod
