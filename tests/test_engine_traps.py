@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, write
+from conftest import EXAMPLES, FIXTURES, ROOT, write
 from riskcheck import engine, facts
 from riskcheck.case import Case, load_case
 from riskcheck.conditions import MAX_ALTERNATIVES, MAX_PATTERNS, MAX_TERMS
 from riskcheck.engine import MAX_PROPERTIES, MAX_RULES_PER_RULESET, PATTERNS_PER_RULESET, encode
 from riskcheck.evaluate import Checker
 from riskcheck.facts import FACT_MODELS, SET_FIELDS
-from riskcheck.loading import Document
+from riskcheck.loading import Document, load
 from riskcheck.rulepack import PackError, load_packs
 from riskcheck.vocabulary import TOPICS
 
@@ -164,7 +164,7 @@ SOAK = textwrap.dedent("""
     import sys
     from riskcheck.case import load_case
     from riskcheck.evaluate import Checker
-    from riskcheck.loading import Document
+    from riskcheck.loading import Document, load
     from riskcheck.rulepack import load_packs
 
     checker = Checker(load_packs([sys.argv[1]]), lang="en")
@@ -462,3 +462,20 @@ def test_matches_bind_the_complete_facts_given(traps: Checker) -> None:
     (rule, bound), = [m for m in traps.matcher.match(fact_list) if m[0] == "TRAP-JOIN-PERSON"]
     assert bound["p"] is fact_list[[f["id"] for f in fact_list].index("promise:0")]
     assert bound["who"]["key"] == "bucho" and "sid" not in bound["p"]
+
+
+def test_pruned_facts_match_exactly_as_whole_facts(packs: list[Any]) -> None:
+    """Leaving out what no rule reads never changes a match: every shipped fixture and example, with the
+    shipped packs and the trap pack, matched with pruned and with whole facts."""
+    cases = [case for path in sorted([*FIXTURES.glob("*.yaml"), *EXAMPLES.glob("*.yaml")])
+             for case in [load_case(load(str(path)), path.stem)]]
+    for checker in (Checker(packs), Checker(load_packs([str(TRAPS)]))):
+        assert checker.matcher.payload.prune
+        for case in cases:
+            fact_list = facts.build(case)
+            pruned = matches(checker, fact_list)
+            checker.matcher.payload.prune = False
+            try:
+                assert matches(checker, fact_list) == pruned, case.id
+            finally:
+                checker.matcher.payload.prune = True
