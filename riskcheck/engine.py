@@ -252,6 +252,11 @@ class Matcher:
         for handle in self.handles:
             self._fire(handle, warm)
 
+    @property
+    def kinds(self) -> frozenset[str] | None:
+        """The fact kinds some rule names (``None``: all may matter); facts of other kinds never match."""
+        return frozenset(self.payload.projectors) - {MARKER} if self.payload.prune else None
+
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:
         """All distinct rule matches for one case's facts, their bound facts the ones given."""
         payload = encode([*self.payload.facts(facts), MARKER_FACT])

@@ -469,7 +469,10 @@ def test_pruned_facts_match_exactly_as_whole_facts(packs: list[Any]) -> None:
     shipped packs and the trap pack, matched with pruned and with whole facts."""
     cases = [case for path in sorted([*FIXTURES.glob("*.yaml"), *EXAMPLES.glob("*.yaml")])
              for case in [load_case(load(str(path)), path.stem)]]
-    for checker in (Checker(packs), Checker(load_packs([str(TRAPS)]))):
+    shipped, trap_pack = Checker(packs), Checker(load_packs([str(TRAPS)]))
+    assert shipped.matcher.kinds is not None and shipped.matcher.kinds <= set(FACT_MODELS)
+    assert trap_pack.matcher.kinds == {"case", "promise", "person", "confirmation", "document"}
+    for checker in (shipped, trap_pack):
         assert checker.matcher.payload.prune
         for case in cases:
             fact_list = facts.build(case)
