@@ -66,17 +66,20 @@ def floor_payloads(path: str) -> tuple[Checker, list[tuple[str, str]]]:
 
 
 def floor(checker: Checker, payloads: list[tuple[str, str]]) -> float:
-    """Seconds the C engine alone takes over the payloads: assert, fire loop with ``json.loads``, delete."""
-    handle = checker.matcher._handle
+    """Seconds the C engine alone takes over the payloads: assert, fire loop with ``json.loads``, delete.
+    The payloads are the facts as ``facts.build`` makes them, whole, in standard-library JSON, as in
+    ``shared/durable-rules/floor.py`` (riskcheck's own driver sends less: only what the rules read)."""
+    handles = checker.matcher.handles  # one ruleset for the shipped pack
     start = time.perf_counter()
     for sid, payload in payloads:
-        _, state = dre.assert_facts(handle, payload)
-        started = dre.start_action_for_state(handle, state)
-        message = started[1] if started else None
-        while message:
-            json.loads(message)
-            message = dre.complete_and_start_action(handle, state)
-        dre.delete_state(handle, sid)
+        for handle in handles:
+            _, state = dre.assert_facts(handle, payload)
+            started = dre.start_action_for_state(handle, state)
+            message = started[1] if started else None
+            while message:
+                json.loads(message)
+                message = dre.complete_and_start_action(handle, state)
+            dre.delete_state(handle, sid)
     return time.perf_counter() - start
 
 
@@ -130,20 +133,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = generate(args.cases, directory)
         checker, payloads = floor_payloads(path)
-        best_floor = float("inf")
+        best_floor = best_floor_cpu = float("inf")
         best = {jobs: Run(float("inf"), 0, 0.0) for jobs in (1, 2)}
+        best_cpu = {jobs: float("inf") for jobs in (1, 2)}
         for _ in range(args.repeat):  # interleaved, best of each: other load on the machine only slows runs down
+            cpu = time.process_time()
             best_floor = min(best_floor, floor(checker, payloads))
+            best_floor_cpu = min(best_floor_cpu, time.process_time() - cpu)
             for jobs in (1, 2):
-                best[jobs] = min(best[jobs], audit(path, jobs, args.format, directory))
+                run = audit(path, jobs, args.format, directory)
+                best[jobs] = min(best[jobs], run)
+                best_cpu[jobs] = min(best_cpu[jobs], run.cpu)
         floor_rate = len(payloads) / best_floor
         rates = {jobs: args.cases / run.seconds for jobs, run in best.items()}
         print(f"floor (C engine only)  {len(payloads):,} valid cases  {floor_rate:9,.0f} cases/s")
         for jobs, run in best.items():
             print(f"audit --jobs {jobs}         {args.cases:,} cases  {rates[jobs]:9,.0f} cases/s  ({run.seconds:.1f} s; "
                   f"CPU {run.cpu:.1f} s in all, {run.cpu / args.cases * 1e6:.0f} µs per case)")
-        print(f"jobs 1 / floor = {rates[1] / floor_rate:.2f} (target 0.60)   "
-              f"jobs 2 / jobs 1 = {rates[2] / rates[1]:.2f} (target 1.70)")
+        print(f"jobs 1 / floor = {rates[1] / floor_rate:.2f} (target 0.50)   "
+              f"jobs 2 / jobs 1 = {rates[2] / rates[1]:.2f} (target 1.80)")
+        floor_us = best_floor_cpu / len(payloads) * 1e6
+        print(f"CPU per case: floor {floor_us:.0f} µs, audit --jobs 1 {best_cpu[1] / args.cases * 1e6:.0f} µs in all "
+              f"processes (start-up included): floor / audit = {floor_us / (best_cpu[1] / args.cases * 1e6):.2f} "
+              "(less sensitive to other load than the wall-time ratio)")
         print(f"machine check: two processes at once do {capacity():.2f}x the work of one "
               "(below 2 means other load shares the cores)")
         if args.memory:

@@ -13,18 +13,31 @@ The C engine is used directly as a matcher (see ``shared/durable-rules.md``), ne
   ``delete_state`` frees a state slot's action context, which is uninitialised until an action
   has run in that slot: one warm-up case that fires initialises the slot, and since sessions
   run one at a time and the pool's free list is last-in first-out, every case reuses it;
-* rules and facts are serialised the same way (ASCII JSON): a non-ASCII literal encoded
-  differently on each side silently never matches.
+* rules and facts are serialised by one encoder (``encode``: UTF-8 JSON): a non-ASCII literal
+  encoded differently on each side silently never matches;
+* numbers are written so the engine can read them: its JSON parser (``getNumber`` in
+  ``src/rules/json.c``) accepts an exponent only after a decimal point, so ``1e-05`` or
+  ``1e+16`` end at the ``1``, the rest of the fact is misread and the process segfaults when
+  the session's actions start; ``encode`` writes such numbers as ``1.0e-05``;
+* a ruleset's alpha node links to at most 256 patterns (``BETA_LIST_LENGTH``; every rule starts
+  on the marker), so rules are spread over as many rulesets as they need, each case runs through
+  all of them in order, and the matches are merged in that order.
+
+Only what the rules read goes to the engine (``Payload``): facts of kinds no rule names are left
+out and the others keep only the fields some rule tests, so the engine parses, hashes and echoes
+back far less; the matches it returns name their facts by id, and the bound facts handed to
+findings are the caller's own, complete dicts.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import re
 import sys
-from typing import Any
+from typing import Any, Callable
+
+import orjson
 
 from riskcheck.conditions import MARKER
 from riskcheck.errors import RiskcheckError
@@ -52,10 +65,19 @@ MAX_PROPERTIES = 250
 """durable_rules kills the process (no error code) on a fact of more than 254 properties, counting
 nested fields. Facts built from a case stay under this bound by construction: the fact models are
 fixed, and ``tests/test_engine_traps.py`` checks their largest possible size against it."""
+MAX_RULES_PER_RULESET: int | None = None
+"""How many rules one set of packs may hold: no limit (``None``). durable_rules' own limit per
+ruleset (see ``PATTERNS_PER_RULESET``) is lifted by spreading the rules over several rulesets."""
+PATTERNS_PER_RULESET = 255
+"""Patterns (marker included) put in one durable_rules ruleset. A ruleset's alpha node links to at
+most 256 beta nodes (``BETA_LIST_LENGTH`` in ``src/rules/rules.h``; error 108 past it, and the bound
+check reads one entry past the list); a node's links never outnumber the ruleset's patterns."""
 WARM_RULE = {"all": [{"m": {"t": "_warm"}}]}
 SESSION = "0"
 """Cases run one at a time, each in a fresh session deleted right after it, so every case can use
 the same session id. Each fact carries it: durable_rules rewrites a fact that lacks one."""
+MARKER_FACT = {"id": MARKER, "t": MARKER, "sid": SESSION}
+"""Asserted last in every case: every rule starts with a pattern on it."""
 _names = itertools.count()
 
 Match = tuple[str, dict[str, dict[str, Any]]]
@@ -68,7 +90,7 @@ class EngineError(RiskcheckError):
 
 LIMITS = {
     107: "too many rules test that the same field is absent (durable_rules keeps 128 such tests per condition)",
-    108: "too many rules for one durable_rules ruleset (every rule shares the marker pattern: at most 257 rules)",
+    108: "too many rules share one condition in a durable_rules ruleset (256 at most)",
     113: "a rule pattern is too complex (durable_rules keeps 31 and/or/ref terms per pattern)",
     302: "a fact has too many properties",
     303: "a fact matches more rule conditions at once than durable_rules can track (64); "
@@ -76,52 +98,196 @@ LIMITS = {
     304: "a rule has more than 16 patterns",
 }
 """durable_rules' error codes for its fixed limits, explained (src/rules/rules.h)."""
+RULESET_LIMITS = (106, 107, 108)
+"""Limits of a whole ruleset, not of one rule: fewer rules per ruleset lift them."""
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?')
+
+
+def encode(value: Any) -> str:
+    """JSON for the engine, rules and facts alike: UTF-8 (not ``\\u`` escapes), and every number with
+    an exponent written with a decimal point (``1.0e-05``), the only form durable_rules parses."""
+    text = orjson.dumps(value).decode()
+    if "e+" in text or "e-" in text:  # orjson signs every exponent (tests/test_engine_traps.py checks it)
+        text = _TOKEN.sub(_readable_number, text)
+    return text
+
+
+def _readable_number(token: re.Match[str]) -> str:
+    text = token.group()
+    if text[0] == '"' or "." in text or not ("e" in text or "E" in text):
+        return text
+    mantissa, e, exponent = text.replace("E", "e").partition("e")
+    return f"{mantissa}.0{e}{exponent}"
 
 
 def _explained(exc: Exception) -> str:
-    code = re.search(r"error code: (\d+)", str(exc))
-    reason = LIMITS.get(int(code.group(1))) if code else None
+    reason = LIMITS.get(_code(exc) or 0)
     return f"{exc} ({reason})" if reason else str(exc)
 
 
-class Matcher:
-    """One durable_rules ruleset; ``match`` runs one case's facts through it."""
+def _code(exc: Exception) -> int | None:
+    found = re.search(r"error code: (\d+)", str(exc))
+    return int(found.group(1)) if found else None
+
+
+Shape = dict[str, "Shape | None"]
+"""The fields of a fact the rules read: ``None`` keeps a field whole, a shape keeps some of its fields."""
+
+
+class Payload:
+    """What of a case's facts the engine needs, from the compiled rules: the fact kinds some pattern
+    names (``{"t": kind}``) and, per kind, every field path a pattern on that kind tests or another
+    pattern joins on (``{"by": {"p": "key"}}`` keeps ``key`` of the fact bound to ``p``). A pattern
+    without a plain ``t`` test turns the pruning off."""
 
     def __init__(self, rules: dict[str, dict[str, Any]]):
-        ruleset = {**rules, "_warm": WARM_RULE}
-        try:
-            self._handle = dre.create_ruleset(f"riskcheck{next(_names)}", json.dumps(ruleset))
-        except Exception as exc:  # the C extension raises plain Exception with an error code
-            raise EngineError(f"durable_rules rejected the rules: {_explained(exc)}") from None
-        self._run([{"id": "w", "t": "_warm"}])
+        self.shapes: dict[str, Shape] = {}
+        self.prune = True
+        for rule in rules.values():
+            patterns = [(alias, expression) for pattern in rule.get("all", []) + rule.get("any", [])
+                        for alias, expression in pattern.items()]
+            kinds = {alias: _kind(expression) for alias, expression in patterns}
+            if None in kinds.values():
+                self.prune = False
+                return
+            for alias, expression in patterns:
+                self._paths(expression, kinds[alias], kinds)  # type: ignore[arg-type]
+        self.projectors = {kind: _projector(shape) for kind, shape in self.shapes.items()}
+
+    def _paths(self, value: Any, kind: str, kinds: dict[str, str | None]) -> None:
+        """Add the field paths ``value`` (part of a pattern on ``kind``) reads, and those it joins on."""
+        if isinstance(value, list):
+            for item in value:
+                self._paths(item, kind, kinds)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not key.startswith("$"):
+                    _add(self.shapes.setdefault(kind, {}), key.split("."))
+                if isinstance(item, str) and kinds.get(key):  # a reference to another pattern's field
+                    _add(self.shapes.setdefault(kinds[key], {}), item.split("."))  # type: ignore[arg-type]
+                self._paths(item, kind, kinds)
+
+    def facts(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The facts as the engine gets them: pruned, each with the session id."""
+        if not self.prune:
+            return [{**fact, "sid": SESSION} for fact in facts]
+        projectors = self.projectors
+        return [{"id": fact["id"], "t": kind, "sid": SESSION, **projectors[kind](fact)}
+                for fact in facts if (kind := fact["t"]) in projectors]
+
+
+def _kind(expression: Any) -> str | None:
+    terms = expression.get("$and", [expression]) if isinstance(expression, dict) else []
+    for term in terms:
+        if isinstance(term, dict) and len(term) == 1 and isinstance(term.get("t"), str):
+            return term["t"]
+    return None
+
+
+def _add(shape: Shape, parts: list[str]) -> None:
+    head, rest = parts[0], parts[1:]
+    if head in ("id", "t", "sid"):
+        return
+    if not rest:
+        shape[head] = None
+    elif head not in shape:
+        shape[head] = {}
+    if rest and shape[head] is not None:
+        _add(shape[head], rest)  # type: ignore[arg-type]
+
+
+def _projector(shape: Shape) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function keeping of a dict the fields ``shape`` names (nested dicts left empty are dropped)."""
+    whole = [key for key, inner in shape.items() if inner is None]
+    nested = [(key, _projector(inner)) for key, inner in shape.items() if inner is not None]
+
+    def project(value: dict[str, Any]) -> dict[str, Any]:
+        out = {key: value[key] for key in whole if key in value}
+        for key, inner in nested:
+            if key in value:
+                item = value[key]
+                if not isinstance(item, dict):
+                    out[key] = item
+                elif kept := inner(item):
+                    out[key] = kept
+        return out
+
+    return project
+
+
+def _rulesets(rules: dict[str, dict[str, Any]]) -> list[dict[str, dict[str, Any]]]:
+    """The rules in order, cut into rulesets of at most ``PATTERNS_PER_RULESET`` patterns each."""
+    out: list[dict[str, dict[str, Any]]] = [{}]
+    patterns = 0
+    for rule_id, rule in rules.items():
+        size = len(rule.get("all", [])) + len(rule.get("any", []))
+        if out[-1] and patterns + size > PATTERNS_PER_RULESET:
+            out.append({})
+            patterns = 0
+        out[-1][rule_id] = rule
+        patterns += size
+    return out
+
+
+class Matcher:
+    """The rules in one or more durable_rules rulesets; ``match`` runs one case's facts through them."""
+
+    def __init__(self, rules: dict[str, dict[str, Any]]):
+        self.handles: list[int] = []
+        pending = _rulesets(rules)
+        while pending:
+            chunk = pending.pop(0)
+            try:
+                self.handles.append(dre.create_ruleset(f"riskcheck{next(_names)}",
+                                                       encode({**chunk, "_warm": WARM_RULE})))
+            except Exception as exc:  # the C extension raises plain Exception with an error code
+                if _code(exc) in RULESET_LIMITS and len(chunk) > 1:
+                    half = list(chunk.items())
+                    pending[:0] = [dict(half[:len(half) // 2]), dict(half[len(half) // 2:])]
+                    continue
+                raise EngineError(f"durable_rules rejected the rules: {_explained(exc)}") from None
+        self.payload = Payload(rules)
+        warm = encode([{"id": "w", "t": "_warm", "sid": SESSION}])
+        for handle in self.handles:
+            self._fire(handle, warm)
+
+    @property
+    def kinds(self) -> frozenset[str] | None:
+        """The fact kinds some rule names (``None``: all may matter); facts of other kinds never match."""
+        return frozenset(self.payload.projectors) - {MARKER} if self.payload.prune else None
 
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:
-        """All distinct rule matches for one case's facts (each fact gets the session id)."""
-        seen: dict[tuple[str, tuple[str, ...]], Match] = {}
-        for rule, frame in self._run([*facts, {"id": MARKER, "t": MARKER}]):
-            bound = {alias: fact for alias, fact in frame.items() if alias != MARKER}
-            seen.setdefault((rule, tuple(f["id"] for f in bound.values())), (rule, bound))
+        """All distinct rule matches for one case's facts, their bound facts the ones given."""
+        payload = encode([*self.payload.facts(facts), MARKER_FACT])
+        by_id = {fact["id"]: fact for fact in facts}
+        seen: dict[tuple[str, ...], Match] = {}
+        for handle in self.handles:
+            for message in self._fire(handle, payload):
+                for rule, frame in orjson.loads(message).items():
+                    frame.pop(MARKER, None)
+                    key = (rule, *[fact["id"] for fact in frame.values()])
+                    if key not in seen:
+                        seen[key] = (rule, {alias: by_id[fact["id"]] for alias, fact in frame.items()})
         return list(seen.values())
 
-    def _run(self, facts: list[dict[str, Any]]) -> list[Match]:
-        for fact in facts:
-            fact["sid"] = SESSION
-        payload = json.dumps(facts)
-        out: list[Match] = []
+    @staticmethod
+    def _fire(handle: int, payload: str) -> list[str]:
+        """The engine's match messages for one session's facts; the session is deleted after."""
+        messages = []
         try:
-            code, state = dre.assert_facts(self._handle, payload)
+            code, state = dre.assert_facts(handle, payload)
             if code == 2:
                 raise EngineError("durable_rules saw a duplicate fact")
-            started = dre.start_action_for_state(self._handle, state)
+            started = dre.start_action_for_state(handle, state)
             message = started[1] if started else None
             while message:
-                out.extend(json.loads(message).items())
-                message = dre.complete_and_start_action(self._handle, state)
+                messages.append(message)
+                message = dre.complete_and_start_action(handle, state)
         except EngineError:
             raise
         except Exception as exc:
             raise EngineError(f"durable_rules failed on this case: {_explained(exc)}") from None
         finally:
-            dre.delete_state(self._handle, SESSION)
-        return out
-
+            dre.delete_state(handle, SESSION)
+        return messages
