@@ -9,7 +9,7 @@ import pytest
 
 from conftest import EXAMPLES, run_cli
 from riskcheck.case import Case
-from riskcheck.interview import dump_case, read_case, scalar
+from riskcheck.casefile import dump_case, read_case, scalar
 from riskcheck.loading import parse
 
 
