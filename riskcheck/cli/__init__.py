@@ -19,6 +19,7 @@ COMMANDS = {
     "validate": "riskcheck.cli.packs:validate",
     "test": "riskcheck.cli.packs:test_command",
     "schema": "riskcheck.cli.packs:schema",
+    "serve": "riskcheck.cli.serve:serve",
 }
 
 
