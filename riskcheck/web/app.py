@@ -20,9 +20,10 @@ import re
 import threading
 import time
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable, NamedTuple
 
 from starlette.applications import Starlette
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -275,12 +276,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
         return HTMLResponse(page.result_page(lang, entry, dump_case(case, lang), "high"))
 
-    async def read_form(request: Request) -> Any:
+    async def read_form(request: Request) -> FormData:
+        """The submitted form, an uploaded file already read into memory (and its spool closed)."""
         request._body = await body(request, settings.max_bytes * 2)  # Starlette's .form() reads it from here
         try:
-            return await request.form(max_files=1, max_fields=5000, max_part_size=settings.max_bytes)
+            form = await request.form(max_files=1, max_fields=5000, max_part_size=settings.max_bytes)
         except Exception as exc:  # a malformed body: the multipart parser's own errors
             raise Problem(400, f"the form could not be read ({type(exc).__name__})") from None
+        try:
+            items: list[tuple[str, Any]] = []
+            for key, value in form.multi_items():
+                if isinstance(value, str):
+                    items.append((key, value))
+                else:
+                    items.append((key, Uploaded(value.filename or "", await value.read(settings.max_bytes + 1))))
+        finally:
+            await form.close()
+        return FormData(items)
 
     async def case_from(request: Request, lang: str) -> Case:
         """The case a result page sent back (``case``: its YAML)."""
@@ -302,9 +314,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lang = choose_lang(request)
         form = await read_form(request)
         upload_file = form.get("file")
-        if upload_file is None or isinstance(upload_file, str) or not upload_file.filename:
+        if not isinstance(upload_file, Uploaded) or not upload_file.filename:
             return HTMLResponse(page.form_page(lang, forms.blank(lang), problem=text("web.upload.none", lang)), 422)
-        raw = await upload_file.read(settings.max_bytes + 1)
+        raw = upload_file.data
         if len(raw) > settings.max_bytes:
             raise Problem(413, text("web.upload.too_large", lang, limit=f"{settings.max_bytes:,}"))
         name = Path(upload_file.filename).name[:200] or "upload.yaml"
@@ -393,6 +405,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.service = service
     app.state.settings = settings
     return _secure(_logged(app))
+
+
+class Uploaded(NamedTuple):
+    filename: str
+    data: bytes
 
 
 class LinesResponse(Response):

@@ -10,13 +10,13 @@ Content-Security-Policy. Every word comes from the message catalogue (``web.``, 
 from __future__ import annotations
 
 from html import escape
-from typing import Any, Iterable
+from typing import Any
 
 from riskcheck import questions as qs
 from riskcheck.i18n import messages, text
 from riskcheck.questions import DOCUMENT_KINDS, GROUP, Group, Question, name_of
 from riskcheck.render.sheet import build, severity_text, topic_text, who_text
-from riskcheck.vocabulary import SEVERITIES, label
+from riskcheck.vocabulary import SEVERITIES
 from riskcheck.web.form import MULTI, Values, rows
 
 ASSET_VERSION = "1"
@@ -93,13 +93,17 @@ def _group(lang: str, group: Group, values: Values, errors: dict[str, str], focu
     else:
         main = [q for q in group.questions if not q.detail]
         detail = [q for q in group.questions if q.detail]
+        out.append('<div class="qs">')
         out.extend(_question(lang, q, q.field, values, errors) for q in main)
+        out.append("</div>")
         if detail or group.key == "terms":
             shown = any(values.get(q.field) for q in detail) or any(
                 rows(values, g) for g in ("allowances", "repayment")) or focus in ("allowances", "repayment")
             out.append(f'<details class="more"{" open" if shown else ""}><summary>{t("web.form.more", lang)}'
                        "</summary>")
+            out.append('<div class="qs">')
             out.extend(_question(lang, q, q.field, values, errors) for q in detail)
+            out.append("</div>")
             if group.key == "terms":
                 for sub in ("allowances", "repayment"):
                     out.append(f'<fieldset class="group sub" id="group-{sub}"><legend>'
@@ -119,6 +123,7 @@ def _rows(lang: str, group: Group, values: Values, errors: dict[str, str], focus
         if group.key == "people":
             out.append(f'<input type="hidden" name="people.{row}.id" '
                        f'value="{escape(str(values.get(f"people.{row}.id", "")))}">')
+        out.append('<div class="qs">')
         for q in group.questions:
             name = f"{group.key}.{row}.{q.field}"
             out.append(_question(lang, q, name, values, errors, autofocus=focus == group.key and row == numbers[-1]
@@ -126,6 +131,7 @@ def _rows(lang: str, group: Group, values: Values, errors: dict[str, str], focus
             if group.key == "documents" and q.field == "received":
                 out.append(_text_input(lang, Question("documents.received_date", "", "date"),
                                        f"documents.{row}.received_date", values, errors))
+        out.append("</div>")
         out.append(f'<button type="submit" name="action" value="remove:{group.key}:{row}" class="remove" '
                    f'formnovalidate>{t(f"web.remove.{group.key}", lang)}</button></div>')
     out.append(f'<button type="submit" name="action" value="add:{group.key}" class="add" formnovalidate>'
@@ -160,7 +166,8 @@ def _wrap(lang: str, q: Question, name: str, control: str, errors: dict[str, str
     error = errors.get(name)
     tag = "label" if label_for else "span"
     attr = f' for="{ident}"' if label_for else ""
-    return (f'<div class="q{" has-error" if error else ""}"{when}>'
+    wide = " wide" if q.kind in MULTI or q.choice_help else ""
+    return (f'<div class="q{wide}{" has-error" if error else ""}"{when}>'
             f'<{tag} class="label"{attr}>{escape(_label(q, lang))}</{tag}>'
             + (f'<p class="hint" id="{ident}-hint">{escape(hint)}</p>' if hint else "")
             + control
@@ -251,6 +258,7 @@ def _checkboxes(lang: str, q: Question, name: str, values: Values, errors: dict[
 
 def result_page(lang: str, entry: dict[str, Any], case_yaml: str, fail_on: str) -> str:
     sheet = build(entry)
+    rules = {(f["topic"], f["ask"]): f["rule"] for f in entry["findings"]}
     counts = {s: sum(1 for f in entry["findings"] if f["severity"] == s and "waived" not in f) for s in SEVERITIES}
     total = sum(counts.values())
     parts = ['<main class="result-page">', f'<h1>{t("web.result.title", lang)}</h1>']
@@ -268,7 +276,7 @@ def result_page(lang: str, entry: dict[str, Any], case_yaml: str, fail_on: str) 
             for q in section.questions:
                 form = text("web.result.in_writing" if q.form == "written" else "web.result.verbal", lang)
                 parts.append(
-                    f'<article class="finding {escape(q.severity)}"><header><span class="badge {escape(q.severity)}">'
+                    f'<article class="finding {escape(q.severity)}" data-rule="{escape(rules.get((q.topic, q.ask), ""))}" data-topic="{escape(q.topic)}"><header><span class="badge {escape(q.severity)}">'
                     f'{escape(severity_text(q.severity, lang))}</span> <strong>{escape(topic_text(q.topic, lang))}'
                     f'</strong> <span class="form">{escape(form)}</span></header>'
                     f'<p class="what">{escape(q.message)}</p>'
@@ -304,6 +312,3 @@ def error_page(lang: str, status: int, message: str) -> str:
             f'<p>{escape(message)}</p><p><a href="/?lang={lang}">{t("web.error.back", lang)}</a></p></main>')
     return layout(lang, text("web.error.title", lang, status=status), body, f"/?lang={'en' if lang == 'ja' else 'ja'}")
 
-
-def labels_for(values: Iterable[str], lang: str) -> list[str]:
-    return [label(v, lang) for v in values]
