@@ -187,9 +187,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         loop = asyncio.get_running_loop()
         reader = BodyReader()
         items: asyncio.Queue[Any] = asyncio.Queue()
-        space = threading.Semaphore(AUDIT_CHUNK * 4)
+        space, stop = threading.Semaphore(AUDIT_CHUNK * 4), threading.Event()
         feeding = asyncio.ensure_future(reader.feed(request.stream()))
-        items_in_thread(reader, kind, name, loop, items, space)
+        items_in_thread(reader, kind, name, loop, items, space, stop)
         count = 0
         try:
             done = False
@@ -218,7 +218,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     yield _stream_error(name, f"{name}: the request body could not be read", fail_on)
         finally:
             feeding.cancel()
-            space.release(10**6)
+            stop.set()
+            space.release()
             service.release()
 
     def _stream_error(name: str, message: str, fail_on: str) -> bytes:

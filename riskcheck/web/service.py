@@ -165,17 +165,28 @@ def read_items(handle: IO[bytes], fmt: str, name: str) -> Iterator[Any]:
 
 
 def items_in_thread(body: BodyReader, fmt: str, name: str, loop: asyncio.AbstractEventLoop,
-                    out: asyncio.Queue[Any], space: threading.Semaphore) -> threading.Thread:
+                    out: asyncio.Queue[Any], space: threading.Semaphore, stop: threading.Event) -> threading.Thread:
     """Read items on a thread of their own (it blocks while the client is slow), handing each to ``out``;
-    the consumer releases ``space`` for each item it takes, so at most its initial value wait."""
+    the consumer releases ``space`` for each item it takes, so at most its initial value wait. When the
+    consumer is gone it sets ``stop`` and releases ``space`` once."""
+    def hand(value: Any) -> bool:
+        if stop.is_set():
+            return False
+        try:
+            loop.call_soon_threadsafe(out.put_nowait, value)
+        except RuntimeError:  # the request's loop is gone
+            return False
+        return True
+
     def work() -> None:
         try:
             for item in read_items(io.BufferedReader(body, 1 << 16), fmt, name):
                 space.acquire()
-                loop.call_soon_threadsafe(out.put_nowait, item)
-        except BaseException as exc:  # reported as the stream's last line
-            loop.call_soon_threadsafe(out.put_nowait, exc)
-        loop.call_soon_threadsafe(out.put_nowait, None)
+                if not hand(item):
+                    return
+        except Exception as exc:  # reported as the stream's last line
+            hand(exc)
+        hand(None)
 
     thread = threading.Thread(target=work, name="riskcheck-read", daemon=True)
     thread.start()
