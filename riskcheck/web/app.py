@@ -375,6 +375,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/api/v1/openapi.json", openapi, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
@@ -422,6 +423,7 @@ class LinesResponse(Response):
 
     def __init__(self, lines: AsyncIterator[bytes]):
         super().__init__(None, 200)
+        self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]  # streamed: chunked
         self.lines = lines
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:

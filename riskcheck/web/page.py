@@ -37,13 +37,14 @@ def layout(lang: str, title: str, body: str, other_lang_href: str) -> str:
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="referrer" content="no-referrer">\n'
+        '<link rel="icon" href="data:,">\n'
         f"<title>{escape(title)}</title>\n"
         f'<link rel="stylesheet" href="/static/app.css?v={ASSET_VERSION}">\n'
         f'<script src="/static/app.js?v={ASSET_VERSION}" defer></script>\n'
         "</head>\n<body>\n"
         f'<header class="top"><a class="brand" href="/?lang={lang}">{t("web.title", lang)}</a>'
         f'<a class="lang" href="{escape(other_lang_href)}" hreflang="{other}" lang="{other}">'
-        f'{t("web.switch_language", other)}</a></header>\n'
+        f'{t("web.switch_language", lang)}</a></header>\n'
         f"{body}\n"
         f'<footer class="privacy" id="privacy"><h2>{t("web.privacy.title", lang)}</h2>'
         f'<p>{t("web.privacy.text", lang)}</p></footer>\n'
