@@ -40,12 +40,16 @@ def free_port() -> int:
 
 
 def children(pid: int) -> list[int]:
+    """The server's worker processes (not multiprocessing's resource tracker)."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as handle:
-                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    if int(handle.read().rsplit(")", 1)[1].split()[1]) != pid:
+                        continue
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if b"resource_tracker" not in handle.read():
                         found.append(int(entry))
             except (OSError, ValueError, IndexError):
                 pass
@@ -106,23 +110,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--cases", type=int, default=2_000, help="distinct generated cases, sent in turn")
+    parser.add_argument("--cases", type=int, default=2_000, help="distinct generated cases, sent (and audited) in turn")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as directory:
         subprocess.run([sys.executable, os.path.join(HERE, "generate_cases.py"), str(args.cases), directory],
                        check=True, stdout=subprocess.DEVNULL)
-        path = os.path.join(directory, "cases.jsonl")
-        with open(path, "rb") as handle:
+        with open(os.path.join(directory, "cases.jsonl"), "rb") as handle:
             bodies = [line.rstrip(b"\n") for line in handle if line.strip()]
-
-        # The batch on the same cases: cases per second with the same two processes.
+        # The batch on the same cases, as many as there are requests: cases per second, same processes.
+        path = os.path.join(directory, "batch.jsonl")
+        with open(path, "wb") as handle:
+            handle.writelines(bodies[i % len(bodies)] + b"\n" for i in range(args.requests))
         start = time.perf_counter()
         subprocess.run([*RISKCHECK, "audit", path, "--jobs", str(args.workers), "--format", "jsonl",
                         "-o", os.path.join(directory, "out.jsonl")], check=False)
         audit_seconds = time.perf_counter() - start
-        audit_rate = len(bodies) / audit_seconds
+        audit_rate = args.requests / audit_seconds
 
         port = free_port()
         server = subprocess.Popen([*RISKCHECK, "serve", "--port", str(port), "--workers", str(args.workers),
@@ -166,8 +171,8 @@ def main() -> None:
         print(f"  worker {pid} RSS      {warm_rss[pid] / 1024:8.1f} MiB after {WARM:,} requests, "
               f"{end_rss[pid] / 1024:.1f} MiB after {len(latencies):,}")
     print(f"  worker RSS growth   {growth * 100:+9.1f} %   (target within 10 %)")
-    print(f"riskcheck audit --jobs {args.workers} on the same {len(bodies):,} cases: {audit_seconds:.2f} s, "
-          f"{audit_rate:,.0f} cases/s")
+    print(f"riskcheck audit --jobs {args.workers} on the same cases ({args.requests:,}: the {len(bodies):,} in turn): "
+          f"{audit_seconds:.2f} s, {audit_rate:,.0f} cases/s")
     print(f"served / batch throughput: {rate / audit_rate:.2f}   (target >= 0.5)")
 
 

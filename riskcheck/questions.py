@@ -378,6 +378,15 @@ def show(question: Question, value: Any, lang: str) -> str:
     return str(value)
 
 
+def new_id(base: str, taken: Sequence[str]) -> str:
+    """``hr``, then ``hr-2``, ``hr-3``...: unique among ``taken`` (ids of people added by an answer)."""
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
 # Dotted paths over a case as plain data (``Case.model_dump(by_alias=True)``).
 
 def get(data: Any, path: str) -> Any:

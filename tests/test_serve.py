@@ -186,3 +186,19 @@ def test_the_app_is_importable_for_other_process_managers() -> None:
                           cwd=ROOT).stdout.strip() == "True"
 
 
+
+
+def test_open_starts_the_default_browser_on_the_page(tmp_path: Path) -> None:
+    """``--open`` hands the URL to the default browser (``$BROWSER`` here: a script that writes it down)."""
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.py"
+    script.write_text(f"import sys\nopen({str(opened)!r}, 'w').write(sys.argv[1])\n", encoding="utf-8")
+    server = Server("--open", env={"BROWSER": f"{sys.executable} {script} %s"})
+    try:
+        deadline = time.monotonic() + 20
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        server.stop()
+    assert opened.read_text(encoding="utf-8") == f"{server.url}/"
+    assert f"{server.url}/" in server.stderr

@@ -22,7 +22,7 @@ from riskcheck.cli.options import default_lang, fail, make_checker
 from riskcheck.errors import RiskcheckError
 from riskcheck.i18n import text
 from riskcheck.output import open_output
-from riskcheck.questions import DOCUMENT_KINDS, GROUP, Question, get, name_of, put
+from riskcheck.questions import DOCUMENT_KINDS, GROUP, Question, get, name_of, new_id, put
 from riskcheck.render import render_entries
 from riskcheck.render.text import TextRenderer
 from riskcheck.report import packs_entry
@@ -184,15 +184,6 @@ def _ask_person(lang: str, person: dict[str, Any], number: int) -> dict[str, Any
     for question in q[2:]:
         answers[question.field] = ask(lang, question, person.get(question.field), who=who)
     return answers
-
-
-def new_id(base: str, taken: Sequence[str]) -> str:
-    """``hr``, then ``hr-2``, ``hr-3``...: unique among ``taken``."""
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 def ask_people(lang: str, people: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,7 +14,6 @@ import base64
 import hashlib
 import hmac
 import io
-import json
 import logging
 import re
 import threading
@@ -30,7 +29,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from riskcheck.case import Case, load_case
-from riskcheck.errors import InputError, RiskcheckError
+from riskcheck.errors import RiskcheckError
 from riskcheck.i18n import languages, text
 from riskcheck.loading import decode, parse
 from riskcheck.render import render_entries
@@ -51,7 +50,7 @@ HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-re
            (b"x-frame-options", b"DENY"), (b"cache-control", b"no-store"),
            (b"cross-origin-opener-policy", b"same-origin"), (b"cross-origin-resource-policy", b"same-origin"),
            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()")]
-AUDIT_CHUNK = 64
+AUDIT_CHUNK = 16
 """Cases evaluated per trip to the engine thread in an audit stream."""
 access_log = logging.getLogger("riskcheck.web.access")
 
@@ -151,10 +150,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def api_check(request: Request) -> Response:
         authorize(request)
         lang, fail_on = api_options(request)
-        raw = await body(request, settings.max_bytes)
         source = request.query_params.get("name") or "request.json"
 
-        def work() -> dict[str, Any]:
+        def work(raw: bytes) -> dict[str, Any]:
             checker = service.checker(lang)
             try:
                 doc = parse(decode(raw, source), source, "json")
@@ -162,7 +160,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 return checker.failed(_stem(source), source, exc).to_dict(fail_on)
             return service.check_document(doc, lang, fail_on, _stem(source))
 
-        entry = await checked(lang, fail_on, work)
+        deadline = service.acquire()
+        try:
+            raw = await service.within(deadline, body(request, settings.max_bytes))
+            entry = await service.run(deadline, work, raw)
+        finally:
+            service.release()
         return Response(report(entry, lang, fail_on), 422 if entry["status"] == "error" else 200,
                         media_type="application/json")
 
@@ -496,5 +499,3 @@ def _logged(app: Any) -> Any:
     wrapped.state = app.state  # type: ignore[attr-defined]
     return wrapped
 
-
-__all__ = ["create_app", "choose_lang", "json"]

@@ -18,7 +18,7 @@ from riskcheck import questions as qs
 from riskcheck.case import Case, load_case
 from riskcheck.i18n import text
 from riskcheck.loading import Document
-from riskcheck.questions import GROUP, GROUPS, Group, Question, get, put
+from riskcheck.questions import GROUP, GROUPS, Question, get, new_id, put
 
 Values = dict[str, Any]
 """Form values: field name -> str (or a list of str for checkboxes)."""
@@ -64,7 +64,7 @@ def from_case(case: Case) -> Values:
             continue
         for i, item in enumerate(get(data, group.path) or []):
             for q in group.questions:
-                values[f"{group.key}.{i}.{q.field}"] = _row_value(group, q, item)
+                values[f"{group.key}.{i}.{q.field}"] = _field_value(q, item.get(q.field))
             if group.key == "people":
                 values[f"people.{i}.id"] = item["id"]
     for i, promise in enumerate(data["promises"]):
@@ -76,10 +76,6 @@ def from_case(case: Case) -> Values:
     rest = {k: case.model_dump(mode="json", by_alias=True)[k] for k in ("waivers", "expect") if data.get(k)}
     values["rest"] = json.dumps(rest, ensure_ascii=False) if rest else ""
     return values
-
-
-def _row_value(group: Group, q: Question, item: dict[str, Any]) -> Any:
-    return _field_value(q, item.get(q.field))
 
 
 def blank(lang: str) -> Values:
@@ -173,73 +169,37 @@ def to_case(values: Values, lang: str) -> Case:
                 put(data, q.field, value)
     if get(data, "terms.quoted_annual_income") and "amount" not in data["terms"]["quoted_annual_income"]:
         errors["terms.quoted_annual_income.includes"] = text("question.terms.quoted_annual_income.amount", lang)
-    people = []
-    for row in rows(values, "people"):
-        if not _filled(values, "people", row):
-            continue
-        person: dict[str, Any] = {"id": values.get(f"people.{row}.id") or f"person-{row + 1}"}
-        for q in GROUP["people"].questions:
-            value = read(f"people.{row}.{q.field}", q)
-            if value is not None:
-                person[q.field] = value
-        people.append(person)
-    data["people"] = people
+    def answer(name: str, q: Question, row: int, ids: list[str]) -> Any:
+        if q.kind == "origin":
+            return str(values.get(name) or "") or None
+        if q.kind == "received":
+            return _received(values, row, errors, lang)
+        return read(name, q, ids if q.kind == "people" else None)
+
+    people = _items(values, "people", answer, [])
     ids = [p["id"] for p in people]
-    promises = []
-    someone = None
-    for row in rows(values, "promises"):
-        if not _filled(values, "promises", row):
-            continue
-        promise: dict[str, Any] = {}
-        for q in GROUP["promises"].questions:
-            name = f"promises.{row}.{q.field}"
-            if q.kind == "origin":
-                origin = str(values.get(name) or "")
-                if origin.startswith(DOC):
-                    promise["source"] = origin[len(DOC):]
-                elif origin in ids:
-                    promise["by"] = origin
-                else:
-                    if someone is None:
-                        someone = {"id": _unused("unknown", ids), "role": "unknown",
-                                   "name": text("question.init.someone", lang)}
-                        people.append(someone)
-                        ids.append(someone["id"])
-                    promise["by"] = someone["id"]
-                continue
-            value = read(name, q, ids if q.kind == "people" else None)
-            if value is not None:
-                promise[q.field] = value
-        promises.append(promise)
-    data["promises"] = promises
-    documents = []
-    for row in rows(values, "documents"):
-        if not _filled(values, "documents", row):
-            continue
-        doc: dict[str, Any] = {}
-        for q in GROUP["documents"].questions:
-            name = f"documents.{row}.{q.field}"
-            if q.field == "received":
-                doc["received"] = _received(values, row, errors, lang)
-                continue
-            value = read(name, q)
-            if value is not None:
-                doc[q.field] = value
+    promises = _items(values, "promises", answer, ids)
+    someone_name = text("question.init.someone", lang)
+    for promise in promises:
+        origin = promise.pop("by", None)
+        if origin and origin.startswith(DOC):
+            promise["source"] = origin[len(DOC):]
+        elif origin in ids:
+            promise["by"] = origin
+        else:  # who said it is not known: one "someone" person stands for them, as in ``init``
+            someone = next((p for p in people if p.get("role") == "unknown" and p.get("name") == someone_name), None)
+            if someone is None:
+                someone = {"id": new_id("unknown", ids), "role": "unknown", "name": someone_name}
+                people.append(someone)
+                ids.append(someone["id"])
+            promise["by"] = someone["id"]
+    documents = _items(values, "documents", answer, ids)
+    for doc in documents:
         if doc.get("received") is False:
             doc.pop("covers", None)
-        documents.append(doc)
-    data["documents"] = documents
+    data.update(people=people, promises=promises, documents=documents)
     for group in ("allowances", "repayment"):
-        items = []
-        for row in rows(values, group):
-            if not _filled(values, group, row):
-                continue
-            item = {}
-            for q in GROUP[group].questions:
-                value = read(f"{group}.{row}.{q.field}", q)
-                if value is not None:
-                    item[q.field] = value
-            items.append(item)
+        items = _items(values, group, answer, ids)
         if items:
             data.setdefault("terms", {})[GROUP[group].path.split(".")[1]] = items
     rest = values.get("rest")
@@ -268,9 +228,16 @@ def _received(values: Values, row: int, errors: dict[str, str], lang: str) -> An
     return None
 
 
-def _unused(base: str, taken: list[str]) -> str:
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+def _items(values: Values, group: str, answer: Any, ids: list[str]) -> list[dict[str, Any]]:
+    """The filled rows of a repeated group as case items (a person also gets its id)."""
+    items = []
+    for row in rows(values, group):
+        if not _filled(values, group, row):
+            continue
+        item: dict[str, Any] = {"id": values.get(f"people.{row}.id") or f"person-{row + 1}"} if group == "people" else {}
+        for q in GROUP[group].questions:
+            value = answer(f"{group}.{row}.{q.field}", q, row, ids)
+            if value is not None:
+                item[q.field] = value
+        items.append(item)
+    return items
