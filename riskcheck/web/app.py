@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import io
+import json
 import logging
 import re
 import threading
@@ -23,19 +24,21 @@ from typing import Any, AsyncIterator, Awaitable, Callable, NamedTuple
 
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from riskcheck import __version__
 from riskcheck.case import Case, load_case
 from riskcheck.errors import RiskcheckError
 from riskcheck.i18n import languages, text
 from riskcheck.loading import decode, parse
 from riskcheck.render import render_entries
 from riskcheck.render.html_sheet import HtmlRenderer
-from riskcheck.render.json_ import JsonRenderer
 from riskcheck.render.jsonl import JsonlRenderer
+from riskcheck.report import FORMAT, Summary, case_summary
 from riskcheck.vocabulary import SEVERITIES
 from riskcheck.web import form as forms
 from riskcheck.web import page
@@ -88,6 +91,9 @@ def choose_lang(request: Request) -> str:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    # Uploaded files stay in memory: forms are at most twice a case's size, below this spool threshold,
+    # so nothing a candidate sends is ever written to the server's disk, not even as a temporary file.
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, 2 * settings.max_bytes + 1)
     service = Service(settings)
 
     # Helpers shared by the routes.
@@ -135,10 +141,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     def check_case_entry(case: Case, lang: str, fail_on: str) -> dict[str, Any]:
         return service.check_case(case, lang, fail_on)
 
-    def report(entry: dict[str, Any], lang: str, fail_on: str) -> str:
-        out = io.StringIO()
-        render_entries(JsonRenderer, out, [entry], packs=service.packs(), lang=lang, fail_on=fail_on)
-        return out.getvalue()
+    def report(entry: dict[str, Any]) -> str:
+        """Report format 1 for one case, as ``check --format json`` gives it but without the indentation
+        (indenting runs Python's slow JSON encoder: it cost more than evaluating the case)."""
+        summary = Summary()
+        summary.add(case_summary(entry))
+        return json.dumps({"riskcheck": FORMAT, "generator": f"riskcheck {__version__}", "rule_packs": service.packs(),
+                           "cases": [entry], "summary": summary.to_dict()}, ensure_ascii=False)
 
     def sheet_html(entry: dict[str, Any], lang: str) -> str:
         out = io.StringIO()
@@ -166,7 +175,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             entry = await service.run(deadline, work, raw)
         finally:
             service.release()
-        return Response(report(entry, lang, fail_on), 422 if entry["status"] == "error" else 200,
+        return Response(report(entry), 422 if entry["status"] == "error" else 200,
                         media_type="application/json")
 
     async def api_audit(request: Request) -> Response:
