@@ -9,7 +9,7 @@ import pytest
 
 from conftest import EXAMPLES, run_cli
 from riskcheck.case import Case
-from riskcheck.interview import dump_case, read_case, scalar
+from riskcheck.casefile import dump_case, read_case, scalar
 from riskcheck.loading import parse
 
 
@@ -221,3 +221,88 @@ def test_an_invalid_existing_file_is_an_error_not_overwritten(tmp_path: Path) ->
                                   "?", "", "0x10", "1_000", "1:2:3", ".inf", "TRUE", "On"])
 def test_scalars_read_back_as_the_same_string(text: str) -> None:
     assert parse(f"key: {scalar(text)}\n", "test.yaml").data == {"key": text}
+
+
+def test_an_unwritable_path_is_refused_before_any_question(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-dir" / "offer.yaml"
+    result = run_cli("init", str(missing), "--lang", "en", input=EN)
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr and "Company name" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = run_cli("init", str(tmp_path), "--lang", "ja", input=JA)
+    assert result.exit_code == 2 and "会社名" not in result.output
+
+
+def test_answers_are_kept_when_the_save_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The directory disappears while the candidate answers: the answers go to a recovery file."""
+    import riskcheck.cli.init as init_module
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    folder = tmp_path / "offers"
+    folder.mkdir()
+    path = folder / "offer.yaml"
+    interview = init_module.interview
+
+    def answer_then_lose_the_folder(*args: object) -> Case:
+        case = interview(*args)  # type: ignore[arg-type]
+        folder.rmdir()
+        return case
+
+    monkeypatch.setattr(init_module, "interview", answer_then_lose_the_folder)
+    result = run_cli("init", str(path), "--lang", "en", "--no-check", input=EN)
+    assert result.exit_code == 2
+    kept = list(home.glob("riskcheck-recovered-offer-*.yaml"))
+    assert len(kept) == 1 and str(kept[0]) in result.stderr
+    case = read_case(str(kept[0]))
+    assert case.offer.company == "Sample Systems KK" and case.terms.monthly_salary == 380000
+
+
+def test_details_asks_the_new_optional_fields(tmp_path: Path) -> None:
+    path = tmp_path / "offer.yaml"
+    details = answers(
+        "はい",  # asked to decline other offers
+        "ja, en", "2027/01/15",  # the candidate reads, earliest start
+        "1,200円", "20時間", "全国転勤あり", "許可制", "はい", "3年", "650万", "1, 2, 4",  # terms
+        "はい", "住宅手当", "2万", "はい", "いいえ",  # one allowance
+        "はい", "入社一時金", "1年以内の退職", "いいえ",  # one repayment clause
+    )
+    run_init(path, JA + details, "--lang", "ja", "--no-check", "--details")
+    case = read_case(str(path))
+    assert case.offer.asked_to_decline_others is True
+    assert case.candidate.reads == ["ja", "en"] and str(case.candidate.earliest_start) == "2027-01-15"
+    terms = case.terms
+    assert (terms.hourly_wage, terms.overtime.typical_hours, terms.location.relocation, terms.side_jobs) == \
+        (1200, 20, "nationwide", "with_permission")
+    assert (terms.retirement_allowance.exists, terms.retirement_allowance.min_years) == ("yes", 3)
+    assert terms.quoted_annual_income is not None and terms.quoted_annual_income.amount == 6_500_000
+    assert terms.quoted_annual_income.includes == ["base", "allowances", "bonus"]
+    assert [(a.name, a.monthly, a.fixed) for a in terms.allowances] == [("住宅手当", 20000, True)]
+    assert [(r.for_, r.condition) for r in terms.repayment] == [("signing_bonus", "1年以内の退職")]
+    written = path.read_text(encoding="utf-8")
+    assert "for: signing_bonus" in written and "relocation: nationwide  # 全国転勤あり" in written
+    assert dump_case(case, "ja") == written
+    # Re-run with --details and Enter everywhere: every detail is kept.
+    run_init(path, "\n" * 300, "--lang", "ja", "--no-check", "--details")
+    assert read_case(str(path)) == case
+
+
+def test_the_catalogue_is_the_source_of_the_interview() -> None:
+    """Every question's words exist in both languages, and choices are the vocabulary's own values."""
+    from typing import get_args
+
+    from riskcheck import vocabulary
+    from riskcheck.i18n import messages
+    from riskcheck.questions import GROUPS
+
+    for group in GROUPS:
+        assert f"question.group.{group.key}" in messages("ja") and f"question.group.{group.key}" in messages("en")
+        for q in group.questions:
+            for lang in ("ja", "en"):
+                assert f"question.{q.key}" in messages(lang), (q.key, lang)
+                if q.choice_help:
+                    assert all(f"question.{q.key}.{v}" in messages(lang) for v in q.choices)
+            if q.choices:
+                assert any(set(q.choices) == set(get_args(getattr(vocabulary, name)))
+                           for name in dir(vocabulary) if get_args(getattr(vocabulary, name, None)) or False), q.key

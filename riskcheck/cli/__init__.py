@@ -20,6 +20,7 @@ COMMANDS = {
     "test": "riskcheck.cli.packs:test_command",
     "schema": "riskcheck.cli.packs:schema",
     "read": "riskcheck.cli.read:read",
+    "serve": "riskcheck.cli.serve:serve",
 }
 
 
