@@ -19,7 +19,7 @@ import click
 import yaml
 from pydantic import BaseModel
 
-from riskcheck.case import Candidate, Case, Contract, Document_, Offer, Person, Promise, Terms, load_case
+from riskcheck.case import Candidate, Case, Contract, CaseDocument, Offer, Person, Promise, Terms, load_case
 from riskcheck.errors import RiskcheckError
 from riskcheck.loading import load
 from riskcheck.vocabulary import ROLES, STAGES, TOPICS, label
@@ -542,7 +542,7 @@ def _show_received(received: date | bool | None, lang: str) -> str:
     return received.isoformat() if isinstance(received, date) else show(True, lang)
 
 
-def _ask_document(lang: str, kind: str, current: Document_ | None) -> Document_ | None:
+def _ask_document(lang: str, kind: str, current: CaseDocument | None) -> CaseDocument | None:
     default = _show_received(current.received, lang) if current else show(False, lang)
     received = ask(lang, "received", _received(lang), default, kind=name_of(kind, lang))
     if received == "no":
@@ -554,10 +554,10 @@ def _ask_document(lang: str, kind: str, current: Document_ | None) -> Document_ 
         covers = ask(lang, "covers", parse_many(lang, TOPICS),
                      ", ".join(str(TOPICS.index(t) + 1) for t in existing) or none, kind=name_of(kind, lang))
     answers = dict(kind=kind, received=received, covers=covers)
-    return current.model_copy(update=answers) if current else Document_(**answers)
+    return current.model_copy(update=answers) if current else CaseDocument(**answers)
 
 
-def ask_documents(lang: str, documents: list[Document_]) -> list[Document_]:
+def ask_documents(lang: str, documents: list[CaseDocument]) -> list[CaseDocument]:
     heading(lang, "h_documents")
     click.echo(say(lang, "documents_intro"))
     menu(lang, TOPICS)

@@ -9,6 +9,7 @@ import click
 
 from riskcheck.cli.options import default_lang, fail, make_checker
 from riskcheck.errors import RiskcheckError
+from riskcheck.i18n import languages
 from riskcheck.interview import confirm, interview, read_case, say, write_case
 from riskcheck.output import open_output
 from riskcheck.render import render_entries
@@ -18,7 +19,7 @@ from riskcheck.report import packs_entry
 
 @click.command()
 @click.argument("case_file", type=click.Path(dir_okay=False))
-@click.option("--lang", type=click.Choice(["ja", "en"]), default=default_lang, show_default="from locale",
+@click.option("--lang", type=click.Choice(languages()), default=default_lang, show_default="from locale",
               help="Language of the questions and of the comments in the file.")
 @click.option("--check/--no-check", "run_check", default=None,
               help="Check the offer when done (default: ask).")
