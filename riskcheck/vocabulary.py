@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from riskcheck.i18n import FALLBACK, messages
+from riskcheck.i18n import FALLBACK, languages, messages
 
 Role = Literal["executive", "department_head", "section_manager", "hr", "recruiter", "agent",
                "team_member", "unknown"]
@@ -27,7 +27,8 @@ RepaymentFor = Literal["relocation", "signing_bonus", "training", "other"]
 IncomePart = Literal["base", "allowances", "fixed_overtime", "bonus", "overtime_estimate", "other"]
 Severity = Literal["blocker", "high", "medium", "low"]
 Form = Literal["written", "verbal"]
-Lang = Literal["ja", "en"]
+Lang = Literal[languages()]  # type: ignore[valid-type]
+"""The languages of the message catalogue (one ``riskcheck/i18n/<code>.py`` each), Japanese first."""
 
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 STAGES: tuple[Stage, ...] = get_args(Stage)

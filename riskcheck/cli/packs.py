@@ -8,6 +8,7 @@ import click
 
 from riskcheck.cli.options import fail
 from riskcheck.output import open_output
+from riskcheck.render import formats
 
 
 @click.command()
@@ -46,7 +47,7 @@ def validate(paths: tuple[str, ...], cases: tuple[str, ...], waiver_files: tuple
 @click.option("--cases", multiple=True, type=click.Path(exists=True),
               help="Fixture cases (file or directory); repeatable. Default: the tested packs' cases/ "
                    "directories (fixtures/cases/ for the shipped packs).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(list(formats("test"))), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[str, ...], fmt: str,
