@@ -192,14 +192,15 @@ def maybe_flag(value: Any) -> Any:
 
 # --- amounts and numbers --------------------------------------------------------------------------------
 
-_AMOUNT = re.compile(r"^(?:¥|\\|jpy)?(?:(\d+(?:\.\d+)?)億)?(?:(\d+(?:\.\d+)?)万)?(?:(\d+(?:\.\d+)?)千)?(\d+)?(?:円|jpy)?$")
+_AMOUNT = r"^(?:¥|\\|jpy)?(?:(\d+(?:\.\d+)?)億)?(?:(\d+(?:\.\d+)?)万)?(?:(\d+(?:\.\d+)?)千)?(\d+)?(?:円|jpy)?$"
+"""Patterns are kept as text: ``re`` compiles (and caches) them on first use, not at start-up."""
 
 
 def amount(value: Any) -> Any:
     """Yen from ``42万円``, ``680万``, ``1,300円``, ``¥300,000``, ``1億2000万円``, ``１２０万``."""
     if not isinstance(value, str):
         return value
-    match = _AMOUNT.match(_plain(value))
+    match = re.match(_AMOUNT, _plain(value))
     if not match or not any(match.groups()):
         return value
     oku, man, sen, rest = (float(part) if part else 0 for part in match.groups())
@@ -207,7 +208,7 @@ def amount(value: Any) -> Any:
     return int(yen) if yen == int(yen) else value
 
 
-_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(?:か月|ヶ月|カ月|ケ月|ヵ月|箇月|ヶ月間|か月間|ヵ月分|か月分|ヶ月分|ヵ月|月分|月|"
+_NUMBER = (r"^(\d+(?:\.\d+)?)(?:か月|ヶ月|カ月|ケ月|ヵ月|箇月|ヶ月間|か月間|ヵ月分|か月分|ヶ月分|ヵ月|月分|月|"
                      r"時間|h|hours?|歳|才|年|years?|months?)?$")
 
 
@@ -215,7 +216,7 @@ def number(value: Any) -> Any:
     """A number from ``3か月``, ``45時間``, ``35歳``, ``2年``, full-width ``３``; else unchanged."""
     if not isinstance(value, str):
         return value
-    match = _NUMBER.match(_plain(value))
+    match = re.match(_NUMBER, _plain(value))
     if not match:
         return value
     found = float(match.group(1))
@@ -224,8 +225,8 @@ def number(value: Any) -> Any:
 
 # --- dates ------------------------------------------------------------------------------------------------
 
-_DATE = re.compile(r"^(\d{4})[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?$")
-_ERA = re.compile(r"^(令和|平成|昭和|r|h|s)(\d{1,2}|元)[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?$")
+_DATE = r"^(\d{4})[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?$"
+_ERA = r"^(令和|平成|昭和|r|h|s)(\d{1,2}|元)[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?$"
 
 
 def date(value: Any) -> Any:
@@ -234,11 +235,11 @@ def date(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     plain = _plain(value)
-    match = _DATE.match(plain)
+    match = re.match(_DATE, plain)
     if match:
         year, month, day = (int(part) for part in match.groups())
     else:
-        match = _ERA.match(plain)
+        match = re.match(_ERA, plain)
         if not match:
             return value
         era, year_text, month_text, day_text = match.groups()

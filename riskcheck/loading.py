@@ -192,7 +192,7 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
 
 
 def _parse_json(text: str, source: str, start_line: int | None) -> Document:
@@ -208,7 +208,7 @@ def _parse_json(text: str, source: str, start_line: int | None) -> Document:
         raise InputError(source, Message("load.json_duplicate_key", ("key",), key=_short(exc.key)), start_line) from None
     if text.count("[") + text.count("{") > MAX_DEPTH:  # else it cannot nest that deep
         _check_depth(data, source)
-    escape = _SURROGATE_ESCAPE.search(text)
+    escape = re.search(_SURROGATE_ESCAPE, text) if "\\u" in text else None
     if escape and not _encodable(data):  # half a UTF-16 pair: no UTF-8 output can hold it
         raise InputError(source, Message("load.surrogate"), text.count("\n", 0, escape.start()) + 1 + offset)
     return Document(data, source, {}, start_line)
@@ -278,7 +278,7 @@ def _parse_yaml(text: str, source: str, start_line: int | None) -> Document:
     return Document(data, source, lines, start_line, warnings)
 
 
-_FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s+)?[^\s\"'#:：{\[][^\"'#:：]*：")
+_FULLWIDTH_KEY = r"^\s*(?:-\s+)?[^\s\"'#:：{\[][^\"'#:：]*："
 """A key written with a full-width colon (``said：…``), which YAML reads as text, not as a key."""
 
 
@@ -302,7 +302,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str, source: str, offset: int, 
             if "\t" in content[:len(content) - len(content.lstrip())]:
                 return InputError(source, Message("load.yaml_tab"), at(number))
         for number, content in nearby:
-            if _FULLWIDTH_KEY.match(content):
+            if re.match(_FULLWIDTH_KEY, content):
                 return InputError(source, Message("load.yaml_fullwidth_colon"), at(number))
         if "mapping values are not allowed" in problem:
             return InputError(source, Message("load.yaml_colon"), at(line))

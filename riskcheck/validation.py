@@ -180,7 +180,7 @@ class Choices:
     language: in English the codes are the words (pydantic's list as it is); other languages give each
     value's label with its code, ``部長・事業部長（department_head）``."""
 
-    _VALUE = re.compile(r"'((?:[^'\\]|\\.)*)'|([^\s,']+)")
+    _VALUE = r"'((?:[^'\\]|\\.)*)'|([^\s,']+)"
 
     def __init__(self, expected: str):
         self.expected = expected
@@ -188,7 +188,7 @@ class Choices:
     def render(self, lang: str, redact: bool = False) -> str:
         from riskcheck.vocabulary import label
 
-        values = [quoted or bare for quoted, bare in self._VALUE.findall(self.expected) if (quoted or bare) != "or"]
+        values = [quoted or bare for quoted, bare in re.findall(self._VALUE, self.expected) if (quoted or bare) != "or"]
         if not values or lang == FALLBACK:
             return self.expected
         shown = [text("value.labelled", lang, label=label(v, lang), value=v) if label(v, lang) != v else v

@@ -189,3 +189,15 @@ def test_japanese_text_is_wrapped_to_the_terminal_width(checker_ja: Checker, pac
     render_entries(TextRenderer, out, [entry], packs=packs_entry(packs), lang="ja", fail_on="high")
     assert all(display_width(line.rstrip("、。」）")) <= TextRenderer.width
                for line in out.getvalue().splitlines() if not line.startswith("=="))
+
+
+def test_formats_come_from_the_registry() -> None:
+    from riskcheck.render import Renderer, formats
+
+    assert list(formats("check")) == ["text", "html", "json", "markdown"]
+    assert list(formats("audit")) == ["text", "csv", "html", "json", "jsonl", "junit"]
+    assert list(formats("test")) == ["text", "json", "junit"]
+    for view in ("check", "audit", "test"):
+        for name, renderer in formats(view).items():
+            assert issubclass(renderer, Renderer), (view, name)
+    assert formats("check")["json"] is formats("audit")["json"]

@@ -23,14 +23,14 @@ from functools import cache
 from typing import Any
 
 FALLBACK = "en"
-_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?\.py$")
+_CODE = r"^[a-z]{2,3}(?:_[A-Z]{2})?\.py$"
 """A catalogue module's file name: a language code (``ja.py``, ``pt_BR.py``), not a helper module."""
 
 
 @cache
 def languages() -> tuple[str, ...]:
     """The catalogue's languages, Japanese first (the product's first language), then by code."""
-    found = [name[:-3] for name in os.listdir(os.path.dirname(__file__)) if _CODE.match(name)]
+    found = [name[:-3] for name in os.listdir(os.path.dirname(__file__)) if re.match(_CODE, name)]
     return tuple(sorted(found, key=lambda code: (code != "ja", code)))
 
 

@@ -5,8 +5,9 @@ A renderer registers itself once, under a format name, for the commands ("views"
     @register("markdown", "check")
     class MarkdownRenderer(Renderer): ...
 
-``formats("check")`` finds every renderer module in this package (so a new output format is one new
-file here) and gives the format names and classes a command offers.
+``formats("check")`` finds every ``@register`` line in this package's modules (so a new output format is
+one new file here) and gives the format names a command offers, importing a renderer's module only
+when its format is used.
 
 A case renderer is built with the output stream and the report's metadata, receives ``case(...)``
 for each case in order, and ``finish(summary)``. What ``case`` receives is ``encode(entry)`` of the
@@ -20,7 +21,9 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import IO, Any, Callable, Iterable, TypeVar
+import re
+from functools import cache
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 from riskcheck.i18n import FALLBACK
 from riskcheck.report import CaseReport, CaseSummary, Summary, case_summary
@@ -44,25 +47,47 @@ def register(name: str, *views: str) -> Callable[[R], R]:
     return add
 
 
-def formats(view: str) -> dict[str, type[Renderer]]:
-    """The format names and renderers of ``view``: ``text`` (the default) first, then by name."""
-    _discover()
-    return dict(sorted(_REGISTRY[view].items(), key=lambda item: (item[0] != "text", item[0])))
+def formats(view: str) -> Mapping[str, type[Renderer]]:
+    """The format names and renderers of ``view``: ``text`` (the default) first, then by name. A renderer's
+    module is imported when its format is looked up, so a command pays only for the format it writes."""
+    names = sorted((name for (v, name) in _declared() if v == view), key=lambda name: (name != "text", name))
+    return _Formats(view, names)
 
 
-_found = False
+_DECLARATION = re.compile(r"""^@register\(\s*["']([\w-]+)["']((?:\s*,\s*["']\w+["'])*)\s*\)""", re.M)
 
 
-def _discover() -> None:
-    """Import every module of this package once: each registers its renderers."""
-    global _found
-    if _found:
-        return
+@cache
+def _declared() -> dict[tuple[str, str], str]:
+    """``(view, format) -> module`` for every ``@register(...)`` line of this package's modules, found by
+    reading their text (importing them all would cost every command's start-up)."""
     here = os.path.dirname(__file__)
-    for name in sorted(os.listdir(here)):
-        if name.endswith(".py") and not name.startswith("_"):
-            importlib.import_module(f"{__name__}.{name[:-3]}")
-    _found = True
+    found: dict[tuple[str, str], str] = {}
+    for file in sorted(os.listdir(here)):
+        if file.endswith(".py") and not file.startswith("_"):
+            with open(os.path.join(here, file), encoding="utf-8") as handle:
+                for name, views in _DECLARATION.findall(handle.read()):
+                    for view in re.findall(r"\w+", views):
+                        found[(view, name)] = f"{__name__}.{file[:-3]}"
+    return found
+
+
+class _Formats(Mapping[str, "type[Renderer]"]):
+    def __init__(self, view: str, names: list[str]):
+        self.view = view
+        self.names = names
+
+    def __getitem__(self, name: str) -> type[Renderer]:
+        if name not in self.names:
+            raise KeyError(name)
+        importlib.import_module(_declared()[(self.view, name)])
+        return _REGISTRY[self.view][name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 class Renderer:
