@@ -248,14 +248,18 @@ class Case(Model):
                 problems.append(LocatedError(("people", i, "id"), Message("case.person_twice", ("id",), id=person_id)))
             known.add(person_id)
         for i, promise in enumerate(self.promises):
-            named = [(("promises", i, "by"), promise.by)] if promise.by is not None else []
-            named += [(("promises", i, "confirmed_by", j), who) for j, who in enumerate(promise.confirmed_by)]
-            problems.extend(LocatedError(loc, Message("case.unknown_person", ("id", "known"), id=who,
-                                                      known=_listed(ids)))
-                            for loc, who in named if who not in known)
+            if promise.by is not None and promise.by not in known:
+                problems.append(_unknown_person(("promises", i, "by"), promise.by, ids))
+            for j, who in enumerate(promise.confirmed_by):
+                if who not in known:
+                    problems.append(_unknown_person(("promises", i, "confirmed_by", j), who, ids))
         if problems:
             raise LocatedError(problems[0].loc, problems[0].message, problems[1:])
         return self
+
+
+def _unknown_person(loc: tuple[Any, ...], who: str, ids: list[str]) -> LocatedError:
+    return LocatedError(loc, Message("case.unknown_person", ("id", "known"), id=who, known=_listed(ids)))
 
 
 def _listed(ids: list[str], limit: int = 10) -> Message:

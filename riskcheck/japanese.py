@@ -163,18 +163,18 @@ def display_words(literal: Any) -> list[str]:
 
 # --- answers ------------------------------------------------------------------------------------------
 
+@cache
+def _answers() -> dict[str, str]:
+    """Word (as compared) -> ``yes`` / ``no`` / ``unknown``."""
+    return {key(word): answer for answer, words in (("yes", YES), ("no", NO), ("unknown", UNKNOWN)) for word in words}
+
+
 def yes_no(value: Any) -> Any:
     """``yes`` / ``no`` / ``unknown`` from はい・いいえ・不明 and YAML 1.1's booleans (``yes`` reads as true)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str):
-        word = key(value)
-        if word in map(key, YES):
-            return "yes"
-        if word in map(key, NO):
-            return "no"
-        if word in map(key, UNKNOWN):
-            return "unknown"
+    if isinstance(value, str) and value not in ("yes", "no", "unknown"):
+        return _answers().get(key(value), value)
     return value
 
 
@@ -232,7 +232,7 @@ _ERA = r"^(令和|平成|昭和|r|h|s)(\d{1,2}|元)[/.\-年](\d{1,2})[/.\-月](\
 def date(value: Any) -> Any:
     """``2027-02-01`` from ``2027/02/01``, ``2027.2.1``, ``2027年2月1日``, ``令和9年2月1日``, ``R9.2.1``
     (the model then checks it is a real day)."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or _is_iso(value):
         return value
     plain = _plain(value)
     match = re.match(_DATE, plain)
@@ -248,11 +248,21 @@ def date(value: Any) -> Any:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+@cache
+def _not_received() -> frozenset[str]:
+    return frozenset(map(key, NOT_RECEIVED))
+
+
 def received(value: Any) -> Any:
     """A document's ``received``: a date, or false (未受領, まだ) for not yet."""
-    if isinstance(value, str) and key(value) in map(key, NOT_RECEIVED):
+    if isinstance(value, str) and not _is_iso(value) and key(value) in _not_received():
         return False
     return date(value)
+
+
+def _is_iso(value: str) -> bool:
+    """``2027-02-01`` as written in the format: nothing to convert (the common case, checked first)."""
+    return len(value) == 10 and value[4] == "-" and value[7] == "-" and value[:4].isdigit()
 
 
 class Accepts:
