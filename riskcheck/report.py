@@ -9,7 +9,7 @@ in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from riskcheck.findings import Finding
 from riskcheck.rulepack import RulePack
@@ -42,9 +42,9 @@ class CaseResult:
                 "findings": [f.to_dict() for f in self.findings], "error": self.error}
 
 
-@dataclass(frozen=True, slots=True)
-class ReportedFinding:
-    """One finding as a report shows it (an entry's finding, typed)."""
+class ReportedFinding(NamedTuple):
+    """One finding as a report shows it (an entry's finding, typed; a named tuple: frozen, and cheap to
+    define at start-up)."""
 
     rule: str
     severity: str
@@ -72,9 +72,8 @@ class ReportedFinding:
         return SEVERITIES.index(self.severity)
 
 
-@dataclass(frozen=True, slots=True)
-class CaseReport:
-    """One case of a report, as renderers read it."""
+class CaseReport(NamedTuple):
+    """One case of a report, as renderers read it (frozen)."""
 
     id: str
     source: str
