@@ -1,7 +1,9 @@
-"""The case model: case format 1 (``spec/case-format.md``), validated strictly.
+"""The case model: case format 1 (``docs/case-format.md``), validated strictly.
 
 Absent means unknown, and the defaults below say so explicitly ("unknown", ``False`` for
 "not checked" / "not in writing"), so the rules never see a silently assumed good case.
+The field types below also take Japanese values (``部長``, ``はい``, ``42万円``, ``令和9年2月1日``),
+converted to the codes by ``riskcheck/japanese.py`` before validation.
 """
 
 from __future__ import annotations
@@ -11,15 +13,12 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from riskcheck import japanese
 from riskcheck.loading import Document
-from riskcheck.validation import LocatedError, validate
+from riskcheck.i18n import Message
+from riskcheck.validation import LocatedError, ValueProblem, validate
 from riskcheck.vocabulary import (BonusBasis, Channel, DocumentKind, EmploymentType, IncomePart, OvertimeScheme,
                                   Relocation, RepaymentFor, Role, SideJobs, Stage, Topic, YesNoUnknown)
-
-
-def _yes_no(value: Any) -> Any:
-    """YAML 1.1 reads ``yes``/``no``/``on``/``off`` as booleans; take them back as words."""
-    return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
 
 
 def _text(value: Any) -> Any:
@@ -27,12 +26,41 @@ def _text(value: Any) -> Any:
     return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
-YesNo = Annotated[YesNoUnknown, BeforeValidator(_yes_no, json_schema_input_type=YesNoUnknown | bool)]
+def _vocabulary(literal: Any) -> Any:
+    """A closed vocabulary that also takes its Japanese words (``部長`` for ``department_head``)."""
+    return Annotated[literal, BeforeValidator(japanese.vocabulary(literal)), japanese.words_schema(literal)]
+
+
+YesNo = Annotated[YesNoUnknown, BeforeValidator(japanese.yes_no, json_schema_input_type=YesNoUnknown | bool),
+                  japanese.ANSWER_SCHEMA]
+Flag = Annotated[bool, BeforeValidator(japanese.flag), japanese.ANSWER_SCHEMA]
+"""True or false; はい・いいえ, and 不明 as false (false means "not checked", "not in writing")."""
+MaybeFlag = Annotated[Union[bool, None], BeforeValidator(japanese.maybe_flag), japanese.ANSWER_SCHEMA]
+"""True, false or unknown (``None``); はい・いいえ・不明."""
 Text = Annotated[str, BeforeValidator(_text, json_schema_input_type=str | int | float)]
-Yen = Annotated[int, Field(ge=0, le=10**12)]
-Months = Annotated[float, Field(ge=0, le=120)]
-Hours = Annotated[float, Field(ge=0, le=744)]
+Yen = Annotated[int, BeforeValidator(japanese.amount), japanese.AMOUNT_SCHEMA, Field(ge=0, le=10**12)]
+"""Yen: ``420000``, or ``42万円``, ``1,300円``."""
+Months = Annotated[float, BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA, Field(ge=0, le=120)]
+Hours = Annotated[float, BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA, Field(ge=0, le=744)]
 """Hours in a month (744 = 31 x 24)."""
+Years = Annotated[float, BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA, Field(ge=0, le=60)]
+Age = Annotated[int, BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA, Field(ge=0, le=150)]
+Date = Annotated[date, BeforeValidator(japanese.date), japanese.DATE_SCHEMA]
+"""``2027-02-01``, or ``2027/02/01``, ``2027年2月1日``, ``令和9年2月1日``."""
+Received = Annotated[Union[date, Literal[False], None], BeforeValidator(japanese.received), japanese.DATE_SCHEMA]
+"""When a document arrived, or false (also 未受領, まだ) for not yet."""
+RoleValue = _vocabulary(Role)
+StageValue = _vocabulary(Stage)
+EmploymentTypeValue = _vocabulary(EmploymentType)
+DocumentKindValue = _vocabulary(DocumentKind)
+ChannelValue = _vocabulary(Channel)
+TopicValue = _vocabulary(Topic)
+BonusBasisValue = _vocabulary(BonusBasis)
+OvertimeSchemeValue = _vocabulary(OvertimeScheme)
+RelocationValue = _vocabulary(Relocation)
+SideJobsValue = _vocabulary(SideJobs)
+RepaymentForValue = _vocabulary(RepaymentFor)
+IncomePartValue = _vocabulary(IncomePart)
 
 
 class Model(BaseModel):
@@ -43,29 +71,29 @@ class Model(BaseModel):
 
 class Candidate(Model):
     current_annual_income: Yen | None = None
-    age: Annotated[int, Field(ge=0, le=150)] | None = None
+    age: Age | None = None
     reads: list[Text] = Field(default_factory=list)
     """Languages the candidate reads well (``ja``, ``en``, ...)."""
-    earliest_start: date | None = None
+    earliest_start: Date | None = None
     """The first day the current employer's notice period allows."""
 
 
 class Offer(Model):
     company: Text | None = None
     position: Text | None = None
-    employment_type: EmploymentType | None = None
-    stage: Stage | None = None
-    acceptance_deadline: date | None = None
-    start_date: date | None = None
-    asked_to_decline_others: bool | None = None
+    employment_type: EmploymentTypeValue | None = None
+    stage: StageValue | None = None
+    acceptance_deadline: Date | None = None
+    start_date: Date | None = None
+    asked_to_decline_others: MaybeFlag = None
 
 
 class Person(Model):
     id: Text
-    role: Role = "unknown"
+    role: RoleValue = "unknown"
     name: Text | None = None
-    assigns_work: bool | None = None
-    decides_pay: bool | None = None
+    assigns_work: MaybeFlag = None
+    decides_pay: MaybeFlag = None
 
 
 class Statement(Model):
@@ -81,45 +109,47 @@ class Statement(Model):
     text: Text | None = None
 
 
-class Document_(Model):
-    kind: DocumentKind
-    received: Union[date, Literal[False]] | None = None
-    covers: list[Topic] = Field(default_factory=list)
+class CaseDocument(Model):
+    """A document the candidate has (or is waiting for), and the topics it covers."""
+
+    kind: DocumentKindValue
+    received: Received = None
+    covers: list[TopicValue] = Field(default_factory=list)
     language: Text | None = None
     states: list[Statement] = Field(default_factory=list)
     """What the document was read to state (``riskcheck read --into``); empty when not read."""
 
 
 class Promise(Model):
-    topic: Topic
+    topic: TopicValue
     said: Text | None = None
     by: Text | None = None
-    source: DocumentKind | None = None
-    stage: Stage | None = None
-    channel: Channel | None = None
-    in_writing: bool = False
+    source: DocumentKindValue | None = None
+    stage: StageValue | None = None
+    channel: ChannelValue | None = None
+    in_writing: Flag = False
     confirmed_by: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _has_origin(self) -> Promise:
         if self.by is None and self.source is None:
-            raise ValueError("a promise needs 'by' (a person) or 'source' (a document kind)")
+            raise ValueProblem(Message("case.promise_origin"))
         return self
 
 
 class Bonus(Model):
-    basis: BonusBasis = "unknown"
+    basis: BonusBasisValue = "unknown"
     guaranteed_months: Months | None = None
     stated_months: tuple[Months, Months] | None = None
-    in_writing: bool = False
+    in_writing: Flag = False
 
 
 class Overtime(Model):
-    scheme: OvertimeScheme = "unknown"
+    scheme: OvertimeSchemeValue = "unknown"
     fixed_hours: Hours | None = None
     fixed_amount: Yen | None = None
     excess_paid: YesNo = "unknown"
-    clause_checked: bool = False
+    clause_checked: Flag = False
     typical_hours: Hours | None = None
     """Overtime hours a month the team actually works, as the candidate was told."""
 
@@ -135,14 +165,14 @@ class Scope(Model):
 
 
 class Location(Scope):
-    relocation: Relocation = "unknown"
+    relocation: RelocationValue = "unknown"
     """What the change scope means in practice (転勤)."""
 
 
 class Allowance(Model):
     name: Text
     monthly: Yen | None = None
-    fixed: bool | None = None
+    fixed: MaybeFlag = None
     """Paid every month whatever happens (not fixed overtime, which is ``overtime.fixed_amount``)."""
 
 
@@ -150,12 +180,12 @@ class QuotedIncome(Model):
     """The 提示年収 and what it assumes."""
 
     amount: Yen
-    includes: list[IncomePart] = Field(default_factory=list)
+    includes: list[IncomePartValue] = Field(default_factory=list)
 
 
 class RetirementAllowance(Model):
     exists: YesNo = "unknown"
-    min_years: Annotated[float, Field(ge=0, le=60)] | None = None
+    min_years: Years | None = None
 
 
 class Repayment(Model):
@@ -163,12 +193,12 @@ class Repayment(Model):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    for_: RepaymentFor = Field(alias="for")
+    for_: RepaymentForValue = Field(alias="for")
     condition: Text | None = None
 
 
 class Contract(Model):
-    ends: date | None = None
+    ends: Date | None = None
     renewal_criteria: Text = "unknown"
     renewal_cap: Text = "unknown"
 
@@ -189,7 +219,7 @@ class Terms(Model):
     remote: Remote = Field(default_factory=Remote)
     allowances: list[Allowance] = Field(default_factory=list)
     quoted_annual_income: QuotedIncome | None = None
-    side_jobs: SideJobs = "unknown"
+    side_jobs: SideJobsValue = "unknown"
     retirement_allowance: RetirementAllowance = Field(default_factory=RetirementAllowance)
     repayment: list[Repayment] = Field(default_factory=list)
 
@@ -201,7 +231,7 @@ class Waiver(Model):
     case: Text | None = None
     reason: Text
     accepted_by: Text
-    expires: date
+    expires: Date
 
 
 class Expect(Model):
@@ -217,7 +247,7 @@ class Case(Model):
     candidate: Candidate = Field(default_factory=Candidate)
     offer: Offer = Field(default_factory=Offer)
     people: list[Person] = Field(default_factory=list)
-    documents: list[Document_] = Field(default_factory=list)
+    documents: list[CaseDocument] = Field(default_factory=list)
     promises: list[Promise] = Field(default_factory=list)
     terms: Terms = Field(default_factory=Terms)
     waivers: list[Waiver] = Field(default_factory=list)
@@ -227,25 +257,33 @@ class Case(Model):
     def _references(self) -> Case:
         ids = [p.id for p in self.people]
         known: set[str] = set()
+        problems: list[LocatedError] = []
         for i, person_id in enumerate(ids):
             if person_id in known:
-                raise LocatedError(("people", i, "id"), f"person id '{person_id}' is used twice")
+                problems.append(LocatedError(("people", i, "id"), Message("case.person_twice", ("id",), id=person_id)))
             known.add(person_id)
         for i, promise in enumerate(self.promises):
             if promise.by is not None and promise.by not in known:
-                raise LocatedError(("promises", i, "by"), f"'{promise.by}' is not a person in people "
-                               f"(known: {_listed(ids)})")
+                problems.append(_unknown_person(("promises", i, "by"), promise.by, ids))
             for j, who in enumerate(promise.confirmed_by):
                 if who not in known:
-                    raise LocatedError(("promises", i, "confirmed_by", j), f"'{who}' is not a person in people "
-                                   f"(known: {_listed(ids)})")
+                    problems.append(_unknown_person(("promises", i, "confirmed_by", j), who, ids))
+        if problems:
+            raise LocatedError(problems[0].loc, problems[0].message, problems[1:])
         return self
 
 
-def _listed(ids: list[str], limit: int = 10) -> str:
+def _unknown_person(loc: tuple[Any, ...], who: str, ids: list[str]) -> LocatedError:
+    return LocatedError(loc, Message("case.unknown_person", ("id", "known"), id=who, known=_listed(ids)))
+
+
+def _listed(ids: list[str], limit: int = 10) -> Message:
     """The person ids for an error message, the first few of a long list."""
-    shown = ", ".join(ids[:limit]) or "none"
-    return shown + (f" and {len(ids) - limit:,} more" if len(ids) > limit else "")
+    if not ids:
+        return Message("case.known_none")
+    shown = ", ".join(ids[:limit])
+    return Message("case.known_more", ("shown",), shown=shown, more=len(ids) - limit) if len(ids) > limit else \
+        Message("value.as_is", ("value",), value=shown)
 
 
 def load_case(doc: Document, default_id: str) -> Case:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ from riskcheck import facts, findings, waivers
 from riskcheck.case import Case, Waiver, load_case
 from riskcheck.engine import Matcher
 from riskcheck.errors import RiskcheckError
+from riskcheck.i18n import text
 from riskcheck.loading import MAX_BYTES, Document, load
 from riskcheck.report import CaseResult
 from riskcheck.rulepack import Rule, RulePack
@@ -48,7 +50,10 @@ class Checker:
     def check_document(self, doc: Document, default_id: str) -> CaseResult:
         """Evaluate a parsed document; a validation or engine problem becomes an error result."""
         try:
-            return self.check_case(load_case(doc, default_id), doc.source)
+            case = load_case(doc, default_id)
+            for warning in doc.warnings:
+                print(text("load.warning", self.lang, problem=warning.render(self.lang, self.redact)), file=sys.stderr)
+            return self.check_case(case, doc.source)
         except RiskcheckError as exc:
             return self.failed(_id_of(doc.data, default_id), doc.source, exc)
 
@@ -61,7 +66,9 @@ class Checker:
 
     def failed(self, case_id: str, source: str, error: RiskcheckError | str) -> CaseResult:
         """The error result for a case that could not be read; with ``redact``, without input values."""
-        return CaseResult(case_id, source, error=redact_error(str(error)) if self.redact else str(error))
+        if isinstance(error, RiskcheckError):
+            error = error.render(self.lang, self.redact)
+        return CaseResult(case_id, source, error=redact_error(error) if self.redact else error)
 
 
 REDACT_IN_ERRORS = [(re.compile(r" \((?:got|known:) .*?\)(?=;|$|\s)"), ""),

@@ -1,9 +1,15 @@
-"""Report format 1 (``spec/report-format.md``): case results, the summary, the exit code."""
+"""Report format 1 (``docs/report-format.md``): case results, the summary, the exit code.
+
+A case travels as its *entry* (``CaseResult.to_dict``: plain data, what JSON shows and what worker
+processes send); renderers read it as a ``CaseReport``, a typed, frozen view that answers the
+questions every view asks (active and waived findings, counts per severity, the worst severity)
+in one place.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from riskcheck.findings import Finding
 from riskcheck.rulepack import RulePack
@@ -34,6 +40,83 @@ class CaseResult:
     def to_dict(self, fail_on: str) -> dict[str, Any]:
         return {"id": self.id, "source": self.source, "status": self.status(fail_on),
                 "findings": [f.to_dict() for f in self.findings], "error": self.error}
+
+
+class ReportedFinding(NamedTuple):
+    """One finding as a report shows it (an entry's finding, typed; a named tuple: frozen, and cheap to
+    define at start-up)."""
+
+    rule: str
+    severity: str
+    topic: str
+    confirm_with: tuple[str, ...]
+    form: str
+    message: str
+    ask: str
+    basis: str
+    raise_at: str | None = None
+    about: str | None = None
+    waived: Mapping[str, Any] | None = None
+    """The live waiver covering it: ``reason``, ``accepted_by``, ``expires``."""
+    waiver_expired: Mapping[str, Any] | None = None
+    """The waiver that covered it until it expired."""
+
+    @classmethod
+    def from_dict(cls, f: Mapping[str, Any]) -> ReportedFinding:
+        return cls(f["rule"], f["severity"], f["topic"], tuple(f["confirm_with"]), f["form"], f["message"], f["ask"],
+                   f["basis"], f.get("raise_at"), f.get("about"), f.get("waived"), f.get("waiver_expired"))
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe."""
+        return SEVERITIES.index(self.severity)
+
+
+class CaseReport(NamedTuple):
+    """One case of a report, as renderers read it (frozen)."""
+
+    id: str
+    source: str
+    status: str
+    """``ok``, ``findings`` (at or above --fail-on) or ``error``."""
+    findings: tuple[ReportedFinding, ...] = ()
+    error: str | None = None
+
+    @classmethod
+    def from_entry(cls, entry: Mapping[str, Any]) -> CaseReport:
+        return cls(entry["id"], entry["source"], entry["status"],
+                   tuple(ReportedFinding.from_dict(f) for f in entry["findings"]), entry.get("error"))
+
+    def active(self) -> tuple[ReportedFinding, ...]:
+        """The findings not covered by a live waiver."""
+        return tuple(f for f in self.findings if f.waived is None)
+
+    def waived(self) -> tuple[ReportedFinding, ...]:
+        """The findings a live waiver covers (kept in the report, set aside)."""
+        return tuple(f for f in self.findings if f.waived is not None)
+
+    def severity_counts(self) -> dict[str, int]:
+        """Active findings per severity, every severity present, most severe first."""
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for f in self.active():
+            counts[f.severity] += 1
+        return counts
+
+    def worst(self) -> str | None:
+        """The most severe active finding's severity, ``None`` when there is none."""
+        ranks = [f.rank for f in self.active()]
+        return SEVERITIES[min(ranks)] if ranks else None
+
+    def rank(self) -> int:
+        """Order for "worst first": 0 an error, then 1 + the worst severity's index, ``len(SEVERITIES) + 1`` ok."""
+        if self.status == "error":
+            return 0
+        worst = self.worst()
+        return 1 + (SEVERITIES.index(worst) if worst else len(SEVERITIES))
+
+    def at_or_above(self, fail_on: str) -> int:
+        """How many active findings are at or above ``fail_on``."""
+        return sum(1 for f in self.active() if f.rank <= SEVERITIES.index(fail_on))
 
 
 CaseSummary = tuple[str, tuple[str, ...], int]

@@ -20,6 +20,7 @@ from riskcheck import __version__
 from riskcheck.case import Model
 from riskcheck.conditions import Compiled, ConditionError, Msg, compile_rule, msg, template_problems, topic_problems
 from riskcheck.errors import InputError, RiskcheckError
+from riskcheck.i18n import languages
 from riskcheck.facts import FactKind
 from riskcheck.loading import Document, load
 from riskcheck.validation import validate_all
@@ -28,7 +29,7 @@ from riskcheck.vocabulary import Form, Lang, Role, Severity, Stage
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$", max_length=64)]
 PackName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=64)]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
-LANGS: tuple[Lang, ...] = ("ja", "en")
+LANGS: tuple[Lang, ...] = languages()  # type: ignore[assignment]
 
 
 _CJK = r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, run_cli, write
 from riskcheck.case import Case, load_case
 from riskcheck.errors import InputError
 from riskcheck.facts import build, guaranteed_annual_income
@@ -95,3 +98,81 @@ def test_guaranteed_income_counts_guaranteed_bonus_and_fixed_overtime() -> None:
     case = case_of("riskcheck: 1\nterms:\n  monthly_salary: 300000\n  bonus: {basis: guaranteed, guaranteed_months: 2}\n"
                    "  overtime: {scheme: fixed, fixed_amount: 50000}\n")
     assert guaranteed_annual_income(case.terms) == 300_000 * 12 + 600_000 + 50_000 * 12
+
+
+# --- issue 11: hostile values end as one line, exit 2, and --redact shows none of them ------------------
+
+def one_line(path: str, *args: str) -> str:
+    result = run_cli("check", path, *args)
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"riskcheck: error: {path}") and "Traceback" not in line
+    return line
+
+
+@pytest.mark.parametrize("text", [
+    '{"riskcheck": 1, "offer": {"company": "\\udc80"}}',
+    '{"riskcheck": 1, "people": [{"id": "a\\ud800"}]}',
+    '{"riskcheck": 1, "\\udfff": 1}',
+    '{"riskcheck": 1, "offer": {"company": "x"},\n "promises": [{"topic": "role", "said": "\\ud83d", "source": "memo"}]}',
+])
+def test_a_lone_surrogate_in_json_is_an_error_on_its_line(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, "case.json", text)
+    line = one_line(path)
+    assert f"{path}:{text.count(chr(10), 0, text.index(chr(92) + 'ud')) + 1}: invalid JSON" in line
+    assert run_cli("check", write(tmp_path, "pair.json", '{"riskcheck": 1, "offer": {"company": "\\ud83d\\ude00"}}')
+                   ).exit_code in (0, 1)
+
+
+def test_a_lone_surrogate_costs_one_line_of_a_batch(tmp_path: Path) -> None:
+    path = write(tmp_path, "offers.jsonl", '{"riskcheck": 1, "id": "a"}\n{"riskcheck": 1, "id": "b\\udc80"}\n'
+                                           '{"riskcheck": 1, "id": "c"}\n')
+    result = run_cli("audit", path, "--format", "jsonl", "--jobs", "1")
+    statuses = [json.loads(line)["status"] for line in result.stdout.splitlines()]
+    assert result.exit_code == 2 and statuses[1] == "error" and len(statuses) == 3 and statuses.count("error") == 1
+
+
+@pytest.mark.parametrize("value", ["!!bool x", "!!timestamp x", "!!int x", "!!float x", "!!set {a}",
+                                   "!!binary aGk=", "!!omap [a: 1]", "!!pairs [a: 1]", "!foo x", "!<tag:x.org,1:y> z",
+                                   "!!python/name:os.system x", "!!map x", "!!seq x", "!!str [a]"])
+@pytest.mark.parametrize("where", ["offer:\n  company: {}\n", "promises:\n  - {{topic: {}, by: a}}\n", "{}: 1\n"])
+def test_yaml_tags_are_one_line_errors(tmp_path: Path, value: str, where: str) -> None:
+    path = write(tmp_path, "case.yaml", "riskcheck: 1\npeople: [{id: a}]\n" + where.format(value))
+    line = one_line(path)
+    assert re.search(rf"{re.escape(path)}:\d+: ", line), line
+
+
+@pytest.mark.parametrize("key", ["bool", "date", "'a[b'", "'[x]'", "'literal[False]'", "'function-before[x]'", "1",
+                                 "2020-01-01", "null", "true"])
+@pytest.mark.parametrize("where", ["{}: 1\n", "offer:\n  {}: 1\n", "documents:\n  - kind: memo\n    {}: 1\n"])
+def test_odd_keys_are_one_line_errors_naming_the_key(tmp_path: Path, key: str, where: str) -> None:
+    path = write(tmp_path, "case.yaml", "riskcheck: 1\n" + where.format(key))
+    line = one_line(path)
+    assert key.strip("'") in line or key in ("null", "true"), line
+
+
+SECRET_INPUTS = {
+    "stage.yaml": "riskcheck: 1\noffer: {stage: Zq0stage}\n",
+    "person.yaml": "riskcheck: 1\npeople: [{id: Zq0known}]\npromises:\n  - {topic: role, by: Zq0pid, confirmed_by: [Zq0p2]}\n",
+    "twice.yaml": "riskcheck: 1\npeople: [{id: Zq0same}, {id: Zq0same}]\n",
+    "key.yaml": "riskcheck: 1\noffer: {Zq0key: 1}\nZq0top: 2\n",
+    "tag.yaml": "riskcheck: 1\noffer: {company: !Zq0tag x}\n",
+    "bool.yaml": "riskcheck: 1\noffer: {company: !!bool Zq0bool}\n",
+    "duplicate.yaml": "riskcheck: 1\nZq0dup: 1\nZq0dup: 2\n",
+    "alias.yaml": "riskcheck: 1\noffer: *Zq0alias\n",
+    "number.yaml": "riskcheck: 1\nterms: {monthly_salary: Zq0万円}\n",
+    "date.yaml": "riskcheck: 1\noffer: {start_date: Zq0day}\n",
+    "nonkey.yaml": "riskcheck: 1\noffer: {? [Zq0list] : 1}\n",
+    "json.json": '{"riskcheck": 1, "Zq0dup": 1, "Zq0dup": 2}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECRET_INPUTS))
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_redact_leaves_input_values_out_of_errors(tmp_path: Path, name: str, lang: str) -> None:
+    path = write(tmp_path, name, SECRET_INPUTS[name])
+    assert run_cli("check", path, "--lang", lang, "--format", "json").exit_code == 2
+    for fmt in ("json", "text", "markdown"):
+        result = run_cli("check", path, "--lang", lang, "--format", fmt, "--redact")
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1
+        assert "Zq0" not in result.stdout + result.stderr, (fmt, result.stderr)

@@ -26,7 +26,8 @@ def errors(kind: str, data: object) -> list[str]:
     return [e.message for e in validator(kind).iter_errors(data)]
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")) + sorted(PACKS.glob("good/cases/*.yaml")),
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")) + sorted(PACKS.glob("good/cases/*.yaml"))
+                         + sorted((Path(__file__).parent / "japanese").glob("*.yaml")),
                          ids=lambda p: p.name)
 def test_case_schema_accepts_the_examples(path: Path) -> None:
     assert errors("case", load(str(path)).data) == []
@@ -70,3 +71,13 @@ def test_schema_to_file(tmp_path: Path) -> None:
     schema = json.loads(out.read_text(encoding="utf-8"))
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["title"] == "riskcheck case file (format 1)"
+
+
+def test_case_schema_documents_codes_and_japanese_values() -> None:
+    schema = json.loads(run_cli("schema", "case").stdout)
+    assert "令和9年2月1日" in schema["description"]
+    role = schema["$defs"]["Person"]["properties"]["role"]["anyOf"]
+    assert "department_head" in role[0]["enum"] and "部長" in role[1]["enum"]
+    assert errors("case", {"riskcheck": 1, "people": [{"id": "a", "role": "部長"}], "terms": {"monthly_salary": "42万円"},
+                           "offer": {"stage": "内定受領後", "start_date": "令和9年2月1日"}}) == []
+    assert errors("case", {"riskcheck": 1, "people": [{"id": "a", "role": "社長さん"}]})

@@ -13,7 +13,8 @@ import pytest
 from conftest import EXAMPLES, run_cli, write
 from riskcheck.evaluate import Checker
 from riskcheck.render import render_entries
-from riskcheck.render.sheet import PHASES, WORDS, build, phase_of
+from riskcheck.render.sheet import PHASES, build, phase_of, say
+from riskcheck.report import CaseReport
 from riskcheck.render.text import TextRenderer, display_width, wrap
 from riskcheck.report import packs_entry
 
@@ -47,7 +48,7 @@ def markdown_groups(text: str) -> list[tuple[str, list[str], list[str]]]:
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_sheet_groups_follow_the_meeting_order(example: Path) -> None:
     entry = report(example)
-    result = build(entry)
+    result = build(CaseReport.from_entry(entry))
     active = [f for f in entry["findings"] if "waived" not in f]
     assert sum(len(s.questions) for g in result.groups for s in g.sections) == len(active)
     assert len({g.who for g in result.groups}) == len(result.groups)
@@ -65,9 +66,9 @@ def test_role_questions_go_to_the_person_who_assigns_the_work_first() -> None:
     text = sheet(ROLE_CASE, "markdown", "en")
     groups = markdown_groups(text)
     assert groups[0][0].startswith("1. To ask: section manager")
-    assert groups[0][1][0] == WORDS["en"]["role"]
+    assert groups[0][1][0] == say("phase.role", "en")
     for _, phases, _ in groups:
-        assert phases == sorted(phases, key=[WORDS["en"][p] for p in PHASE_NAMES].index)
+        assert phases == sorted(phases, key=[say("phase." + p, "en") for p in PHASE_NAMES].index)
 
 
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
@@ -76,7 +77,7 @@ def test_markdown_sheet_has_a_box_and_room_for_every_question(example: Path, lan
     entry = report(example, "--lang", lang)
     active = [f for f in entry["findings"] if "waived" not in f]
     text = sheet(example, "markdown", lang)
-    words = WORDS[lang]
+    words = {key: say(key, lang) for key in ("title", "answer", "written")}
     assert text.startswith(f"# {words['title']}\n")
     questions = re.findall(r"^- \[ \] \*\*", text, flags=re.M)
     assert len(questions) == len(active)
@@ -114,7 +115,7 @@ def test_waived_items_are_shown_apart(tmp_path: Path, fmt: str) -> None:
     waived = [f for f in entry["findings"] if "waived" in f]
     assert waived and all(f["rule"] == rule for f in waived)
     text = sheet(path, fmt, "en", "--today", "2026-11-23")
-    head, _, tail = text.partition(WORDS["en"]["waived"])
+    head, _, tail = text.partition(say("waived", "en"))
     assert tail and rule in tail and "Talked it through with my family" in tail
     assert rule not in head
     boxes = r"^- \[ \] \*\*" if fmt == "markdown" else r'<div class="q">'
@@ -148,7 +149,7 @@ def test_unreadable_case_is_shown_on_the_sheet(tmp_path: Path) -> None:
     for fmt in ("markdown", "html"):
         result = run_cli("check", path, "--format", fmt, "--lang", "en")
         assert result.exit_code == 2
-        assert WORDS["en"]["error"] in result.stdout and "ofer" in result.stdout
+        assert say("error", "en") in result.stdout and "ofer" in result.stdout
 
 
 class Terminal(io.StringIO):
@@ -188,3 +189,15 @@ def test_japanese_text_is_wrapped_to_the_terminal_width(checker_ja: Checker, pac
     render_entries(TextRenderer, out, [entry], packs=packs_entry(packs), lang="ja", fail_on="high")
     assert all(display_width(line.rstrip("、。」）")) <= TextRenderer.width
                for line in out.getvalue().splitlines() if not line.startswith("=="))
+
+
+def test_formats_come_from_the_registry() -> None:
+    from riskcheck.render import Renderer, formats
+
+    assert list(formats("check")) == ["text", "html", "json", "markdown"]
+    assert list(formats("audit")) == ["text", "csv", "html", "json", "jsonl", "junit"]
+    assert list(formats("test")) == ["text", "json", "junit"]
+    for view in ("check", "audit", "test"):
+        for name, renderer in formats(view).items():
+            assert issubclass(renderer, Renderer), (view, name)
+    assert formats("check")["json"] is formats("audit")["json"]

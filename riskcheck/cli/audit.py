@@ -16,17 +16,10 @@ from riskcheck.cli.options import evaluation_options, fail, make_checker
 from riskcheck.errors import RiskcheckError
 from riskcheck.inputs import CSV_HELP, estimate, expand
 from riskcheck.output import open_output
-from riskcheck.render import prepare, render
-from riskcheck.render.audit_html import AuditHtmlRenderer
-from riskcheck.render.audit_text import AuditTextRenderer
-from riskcheck.render.csv_ import CsvRenderer
-from riskcheck.render.json_ import JsonRenderer
-from riskcheck.render.jsonl import JsonlRenderer
-from riskcheck.render.junit import JunitRenderer
+from riskcheck.render import formats, prepare, render
 from riskcheck.report import exit_code, packs_entry
 
-FORMATS = {"text": AuditTextRenderer, "json": JsonRenderer, "jsonl": JsonlRenderer, "csv": CsvRenderer,
-           "junit": JunitRenderer, "html": AuditHtmlRenderer}
+FORMATS = formats("audit")
 """The views ``audit`` offers of its report."""
 
 
@@ -48,7 +41,7 @@ def audit(inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int, rule
     """
     checker = make_checker(rules, no_default_rules, lang, waivers_file, redact, today)
     factory = functools.partial(make_checker, rules, no_default_rules, lang, waivers_file, redact, today)
-    pool = Pool(factory, jobs, fail_on, functools.partial(prepare, FORMATS[fmt], fail_on))
+    pool = Pool(factory, jobs, fail_on, functools.partial(prepare, FORMATS[fmt], fail_on, lang=lang))
     cases: Iterable[Any] = pool.run(expand(list(inputs)))
     if sys.stderr.isatty():
         cases = _progress(cases, estimate(list(inputs)))

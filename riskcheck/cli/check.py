@@ -6,14 +6,10 @@ import click
 
 from riskcheck.cli.options import evaluation_options, fail, make_checker
 from riskcheck.output import open_output
-from riskcheck.render import render_entries
-from riskcheck.render.html_sheet import HtmlRenderer
-from riskcheck.render.json_ import JsonRenderer
-from riskcheck.render.markdown import MarkdownRenderer
-from riskcheck.render.text import TextRenderer
+from riskcheck.render import formats, render_entries
 from riskcheck.report import exit_code, packs_entry
 
-FORMATS = {"text": TextRenderer, "json": JsonRenderer, "markdown": MarkdownRenderer, "html": HtmlRenderer}
+FORMATS = formats("check")
 """The views ``check`` offers of its one-case report: ``markdown`` and ``html`` are the question sheet."""
 
 

@@ -20,7 +20,7 @@ from riskcheck.casefile import check_writable, checked_dump, read_case, save_rec
 from riskcheck.case import Case
 from riskcheck.cli.options import default_lang, fail, make_checker
 from riskcheck.errors import RiskcheckError
-from riskcheck.i18n import text
+from riskcheck.i18n import languages, text
 from riskcheck.output import open_output
 from riskcheck.questions import DOCUMENT_KINDS, GROUP, Question, get, name_of, new_id, put
 from riskcheck.render import render_entries
@@ -35,7 +35,7 @@ DELETE_WORDS = {"delete", "削除"}
 
 @click.command()
 @click.argument("case_file", type=click.Path(dir_okay=False))
-@click.option("--lang", type=click.Choice(["ja", "en"]), default=default_lang, show_default="from locale",
+@click.option("--lang", type=click.Choice(languages()), default=default_lang, show_default="from locale",
               help="Language of the questions and of the comments in the file.")
 @click.option("--check/--no-check", "run_check", default=None,
               help="Check the offer when done (default: ask).")

@@ -11,6 +11,7 @@ from typing import Any, Callable, NoReturn
 import click
 
 from riskcheck.errors import RiskcheckError
+from riskcheck.i18n import languages
 from riskcheck.vocabulary import SEVERITIES
 
 
@@ -29,7 +30,7 @@ def evaluation_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
                      help="Extra rule pack (file or directory); repeatable."),
         click.option("--no-default-rules", is_flag=True, help="Do not load the shipped rule packs."),
-        click.option("--lang", type=click.Choice(["ja", "en"]), default=default_lang, show_default="from locale",
+        click.option("--lang", type=click.Choice(languages()), default=default_lang, show_default="from locale",
                      help="Language of messages and questions."),
         click.option("--fail-on", type=click.Choice(SEVERITIES), default="high", show_default=True,
                      help="Lowest severity that makes the exit code 1."),

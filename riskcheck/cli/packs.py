@@ -8,6 +8,7 @@ import click
 
 from riskcheck.cli.options import default_lang, fail
 from riskcheck.output import open_output
+from riskcheck.render import formats
 
 
 @click.command()
@@ -52,7 +53,7 @@ def validate(paths: tuple[str, ...], cases: tuple[str, ...], waiver_files: tuple
 @click.option("--cases", multiple=True, type=click.Path(exists=True),
               help="Fixture cases (file or directory); repeatable. Default: the directory each tested "
                    "pack.yaml names (fixtures:), else the pack's cases/.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(list(formats("test"))), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--lang", type=click.Choice(["ja", "en"]), default=default_lang, show_default="from locale",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from riskcheck.case import Case, Document_, Statement
+from riskcheck.case import Case, CaseDocument, Statement
 from riskcheck.i18n import text
 
 
@@ -35,7 +35,7 @@ def _words(value: Any) -> str:
     return str(value)
 
 
-def document_fields(document: Document_) -> dict[str, Any]:
+def document_fields(document: CaseDocument) -> dict[str, Any]:
     """What the document fact adds for a read document: ``read``, and the required items it leaves out."""
     if not document.states:
         return {"read": False}
@@ -49,7 +49,7 @@ def document_fields(document: Document_) -> dict[str, Any]:
             "missing_en": text("read.list_separator", "en").join(text(f"read.item.{m}", "en") for m in missing)}
 
 
-def statement_fields(case: Case, index: int, document: Document_, statement: Statement) -> dict[str, Any]:
+def statement_fields(case: Case, index: int, document: CaseDocument, statement: Statement) -> dict[str, Any]:
     """One ``statement`` fact: the document's value, its line, and whether the case's own value differs."""
     from riskcheck.read.merge import case_value, same, unknown
     from riskcheck.read.reader import split_field

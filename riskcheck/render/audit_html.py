@@ -12,8 +12,10 @@ import tempfile
 from html import escape
 from typing import IO, Any
 
-from riskcheck.render import Renderer
-from riskcheck.render.audit_text import RuleTally, severity_counts, worst
+from riskcheck.i18n import text
+from riskcheck.render import Renderer, register
+from riskcheck.render.audit_text import RuleTally
+from riskcheck.report import CaseReport
 from riskcheck.vocabulary import SEVERITIES
 
 COLOURS = {"blocker": "#b3261e", "high": "#e8710a", "medium": "#c9a100", "low": "#5f7d95", "error": "#6a1b9a",
@@ -35,14 +37,19 @@ details ul{margin:.4rem 0;padding-left:1.2rem}details li{margin-bottom:.4rem}.as
 """
 
 
-def tag(name: str) -> str:
-    return f'<span class="tag" style="background:{COLOURS[name]}">{escape(name)}</span>'
+def name_of(rank_name: str, lang: str) -> str:
+    """A severity or a status (``error``, ``ok``) in the audit's words."""
+    return text(f"audit.severity.{rank_name}" if rank_name in SEVERITIES else f"audit.status.{rank_name}", lang)
 
 
-def bar_chart(rows: list[tuple[str, int, str]], label_width: int = 120) -> str:
+def tag(name: str, lang: str) -> str:
+    return f'<span class="tag" style="background:{COLOURS[name]}">{escape(name_of(name, lang))}</span>'
+
+
+def bar_chart(rows: list[tuple[str, int, str]], lang: str, label_width: int = 120) -> str:
     """A horizontal bar chart as inline SVG: (label, value, colour) per bar."""
     if not rows:
-        return "<p>No findings.</p>"
+        return f"<p>{escape(text('audit.chart.none', lang))}</p>"
     top = max(value for _, value, _ in rows) or 1
     width, bar = 360, 20
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + width + 70}" '
@@ -57,53 +64,66 @@ def bar_chart(rows: list[tuple[str, int, str]], label_width: int = 120) -> str:
     return "".join(parts)
 
 
+@register("html", "audit")
 class AuditHtmlRenderer(Renderer):
     def __init__(self, out: IO[str], **options: Any):
         super().__init__(out, **options)
         self.tally = RuleTally()
         self.spools = [tempfile.TemporaryFile("w+", encoding="utf-8") for _ in RANKS]
 
-    def case(self, entry: dict[str, Any]) -> None:
-        self.tally.add(entry)
-        rank = worst(entry)
-        counts = severity_counts(entry)
-        if entry["status"] == "error":
-            detail = f'<div>{escape(entry["error"] or "")}</div>'
-        elif entry["findings"]:
+    def say(self, key: str, **fields: Any) -> str:
+        return text(f"audit.{key}", self.lang, **fields)
+
+    def report(self, case: CaseReport) -> None:
+        lang = self.lang
+        self.tally.add(case)
+        rank = case.rank()
+        counts = case.severity_counts()
+        if case.status == "error":
+            detail = f'<div>{escape(case.error or "")}</div>'
+        elif case.findings:
             items = "".join(
-                f'<li>{tag(f["severity"])} <b>{escape(f["rule"])}</b>{" (waived)" if "waived" in f else ""}: '
-                f'{escape(f["message"])}<div class="ask">{escape(f["ask"])}</div>'
-                f'<div class="src">{escape(", ".join(f["confirm_with"]))} · {escape(f["form"])} · '
-                f'{escape(f["basis"])}</div></li>' for f in entry["findings"])
-            detail = f'<details><summary>{len(entry["findings"])} finding(s)</summary><ul>{items}</ul></details>'
+                f'<li>{tag(f.severity, lang)} <b>{escape(f.rule)}</b>'
+                f'{escape(self.say("finding_waived")) if f.waived is not None else ""}: '
+                f'{escape(f.message)}<div class="ask">{escape(f.ask)}</div>'
+                f'<div class="src">{escape(", ".join(f.confirm_with))} · {escape(f.form)} · '
+                f'{escape(f.basis)}</div></li>' for f in case.findings)
+            detail = (f'<details><summary>{escape(self.say("finding_count", count=len(case.findings)))}</summary>'
+                      f'<ul>{items}</ul></details>')
         else:
             detail = ""
         cells = "".join(f'<td class="n">{counts[s] or ""}</td>' for s in SEVERITIES)
-        self.spools[rank].write(f'<tr><td>{escape(entry["id"])}<div class="src">{escape(entry["source"])}</div></td>'
-                                f'<td>{tag(RANKS[rank])}</td>{cells}<td>{detail}</td></tr>\n')
+        self.spools[rank].write(f'<tr><td>{escape(case.id)}<div class="src">{escape(case.source)}</div></td>'
+                                f'<td>{tag(RANKS[rank], lang)}</td>{cells}<td>{detail}</td></tr>\n')
 
     def finish(self, summary: dict[str, Any]) -> None:
         write = self.out.write
+        lang = self.lang
         packs = ", ".join(f'{p["name"]} {p["version"]}' for p in self.packs)
-        cards = [("cases", summary["cases"]), ("ok", summary["ok"]),
-                 (f"findings at or above {self.fail_on}", summary["findings"]), ("error", summary["errors"])]
-        cards += [(s, summary["by_severity"][s]) for s in SEVERITIES]
+        cards = [("", self.say("card.cases"), summary["cases"]), ("ok", name_of("ok", lang), summary["ok"]),
+                 ("", self.say("card.findings", fail_on=name_of(self.fail_on, lang)), summary["findings"]),
+                 ("error", name_of("error", lang), summary["errors"])]
+        cards += [(s, name_of(s, lang), summary["by_severity"][s]) for s in SEVERITIES]
         write(f'<!DOCTYPE html>\n<html lang="{escape(self.lang)}"><head><meta charset="utf-8">'
               f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-              f'<title>riskcheck audit</title><style>{STYLE}</style></head><body>\n'
-              f'<h1>riskcheck audit</h1>'
-              f'<div class="meta">{escape(self.generator)} · rule packs: {escape(packs)}</div>\n'
+              f'<title>{escape(self.say("title"))}</title><style>{STYLE}</style></head><body>\n'
+              f'<h1>{escape(self.say("title"))}</h1>'
+              f'<div class="meta">{escape(self.say("meta", generator=self.generator, packs=packs))}</div>\n'
               '<div class="cards">' + "".join(
-                  f'<div class="card" style="border-left:6px solid {COLOURS.get(label, "#ddd")}">'
-                  f'<b>{n:,}</b>{escape(label)}</div>' for label, n in cards) + "</div>\n")
-        severity_rows = [(s, summary["by_severity"][s], COLOURS[s]) for s in SEVERITIES]
+                  f'<div class="card" style="border-left:6px solid {COLOURS.get(colour, "#ddd")}">'
+                  f'<b>{n:,}</b>{escape(label)}</div>' for colour, label, n in cards) + "</div>\n")
+        severity_rows = [(name_of(s, lang), summary["by_severity"][s], COLOURS[s]) for s in SEVERITIES]
         rule_rows = [(rule, n, COLOURS[severity]) for rule, n, severity in self.tally.top()]
         label_width = max([len(rule) for rule, _, _ in rule_rows] + [10]) * 8
         write('<div class="charts">'
-              f'<div class="chart"><h2>Findings per severity</h2>{bar_chart(severity_rows, 80)}</div>'
-              f'<div class="chart"><h2>Findings per rule</h2>{bar_chart(rule_rows, label_width)}</div></div>\n'
-              '<h2>Cases, worst first</h2><table><thead><tr><th>case</th><th>worst</th>'
-              + "".join(f"<th>{s}</th>" for s in SEVERITIES) + "<th>findings</th></tr></thead><tbody>\n")
+              f'<div class="chart"><h2>{escape(self.say("chart.severity"))}</h2>'
+              f'{bar_chart(severity_rows, lang, 80)}</div>'
+              f'<div class="chart"><h2>{escape(self.say("chart.rule"))}</h2>'
+              f'{bar_chart(rule_rows, lang, label_width)}</div></div>\n'
+              f'<h2>{escape(self.say("table"))}</h2><table><thead><tr><th>{escape(self.say("column.case"))}</th>'
+              f'<th>{escape(self.say("column.worst"))}</th>'
+              + "".join(f"<th>{escape(name_of(s, lang))}</th>" for s in SEVERITIES)
+              + f'<th>{escape(self.say("column.findings"))}</th></tr></thead><tbody>\n')
         for spool in self.spools:
             spool.seek(0)
             shutil.copyfileobj(spool, self.out)

@@ -6,11 +6,15 @@ import csv
 import io
 from typing import IO, Any
 
-from riskcheck.render import Renderer
+from riskcheck.i18n import FALLBACK
+from riskcheck.render import Renderer, register
+from riskcheck.report import CaseReport
 
 COLUMNS = ["case", "source", "status", "rule", "severity", "topic", "confirm_with", "form", "about", "message",
            "ask", "basis", "waived", "error"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WAIVED = "yes"
+"""The ``waived`` column's value: data for a spreadsheet filter, like the codes in the other columns."""
 
 
 def cell(value: Any) -> str:
@@ -19,6 +23,7 @@ def cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+@register("csv", "audit")
 class CsvRenderer(Renderer):
     def __init__(self, out: IO[str], **options: Any):
         super().__init__(out, **options)
@@ -26,16 +31,18 @@ class CsvRenderer(Renderer):
         csv.writer(out, lineterminator="\r\n").writerow(COLUMNS)
 
     @staticmethod
-    def encode(entry: dict[str, Any], fail_on: str) -> str:
+    def encode(entry: dict[str, Any], fail_on: str, lang: str = FALLBACK) -> str:
+        """The case's rows; the cells are the report's data (codes, as in JSON), not words."""
+        case = CaseReport.from_entry(entry)
         rows = io.StringIO()
         writer = csv.writer(rows, lineterminator="\r\n")
-        head = [entry["id"], entry["source"], entry["status"]]
-        if not entry["findings"]:
-            writer.writerow([cell(v) for v in head + [""] * 10 + [entry["error"]]])
-        for f in entry["findings"]:
+        head = [case.id, case.source, case.status]
+        if not case.findings:
+            writer.writerow([cell(v) for v in head + [""] * 10 + [case.error]])
+        for f in case.findings:
             writer.writerow([cell(v) for v in head + [
-                f["rule"], f["severity"], f["topic"], "; ".join(f["confirm_with"]), f["form"], f.get("about"),
-                f["message"], f["ask"], f["basis"], "yes" if "waived" in f else "", entry["error"]]])
+                f.rule, f.severity, f.topic, "; ".join(f.confirm_with), f.form, f.about, f.message, f.ask, f.basis,
+                WAIVED if f.waived is not None else "", case.error]])
         return rows.getvalue()
 
     def case(self, encoded: str) -> None:

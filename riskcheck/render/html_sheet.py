@@ -8,8 +8,10 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from riskcheck.render import Renderer
-from riskcheck.render.sheet import WORDS, Sheet, build, severity_text, topic_text, who_text, written_text
+from riskcheck.render import Renderer, register
+from riskcheck.render.sheet import (Sheet, build, form_text, say, severity_text, topic_text, waived_text, who_text,
+                                    written_text)
+from riskcheck.report import CaseReport
 
 CSS = """
 @page { size: A4; margin: 14mm 14mm 16mm; }
@@ -65,53 +67,54 @@ footer { margin-top: 24px; font-size: 11px; color: #8a94a3; text-align: center; 
 """
 
 
+@register("html", "check")
 class HtmlRenderer(Renderer):
     started = False
+
+    def say(self, key: str, **fields: Any) -> str:
+        return say(key, self.lang, **fields)
 
     def write(self, text: str) -> None:
         self.out.write(text + "\n")
 
     def _start(self) -> None:
-        words = WORDS[self.lang]
         self.write(f'<!DOCTYPE html>\n<html lang="{self.lang}">\n<head>\n<meta charset="utf-8">\n'
                    f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                    f'<meta name="generator" content="{escape(self.generator)}">\n'
-                   f"<title>{escape(words['title'])}</title>\n<style>{CSS}</style>\n</head>\n<body>")
+                   f"<title>{escape(self.say('title'))}</title>\n<style>{CSS}</style>\n</head>\n<body>")
         self.started = True
 
-    def case(self, entry: dict[str, Any]) -> None:
+    def report(self, case: CaseReport) -> None:
         if not self.started:
             self._start()
-        words = WORDS[self.lang]
-        sheet = build(entry)
+        sheet = build(case)
         self.write("<main>")
-        self.write(f"<h1>{escape(words['title'])}</h1>")
+        self.write(f"<h1>{escape(self.say('title'))}</h1>")
         self.write('<div class="meta">'
-                   + "".join(f'<div><div class="label">{escape(words[key])}</div><div class="fill">{value}</div></div>'
+                   + "".join(f'<div><div class="label">{escape(self.say(key))}</div><div class="fill">{value}</div></div>'
                              for key, value in (("case", escape(sheet.id)), ("company", ""), ("met", ""),
                                                 ("date", "")))
                    + "</div>")
         if sheet.error is not None:
-            self.write(f'<p class="error">{escape(words["error"])}: {escape(sheet.error)}</p>\n</main>')
+            self.write(f'<p class="error">{escape(self.say("error"))}: {escape(sheet.error)}</p>\n</main>')
             return
-        self.write(f'<p class="intro">{escape(words["intro"])}</p>')
+        self.write(f'<p class="intro">{escape(self.say("intro"))}</p>')
         if not sheet.groups:
-            self.write(f"<p>{escape(words['nothing'])}</p>")
+            self.write(f"<p>{escape(self.say('nothing'))}</p>")
         self._groups(sheet)
         self._written(sheet)
         self._waived(sheet)
         self.write("</main>")
 
     def _groups(self, sheet: Sheet) -> None:
-        words = WORDS[self.lang]
         for number, group in enumerate(sheet.groups, 1):
             self.write(f'<section class="group"><h2><span class="num">{number}</span> '
-                       f"{escape(words['ask'].format(who=who_text(group.who, self.lang)))}</h2>")
+                       f"{escape(self.say('ask', who=who_text(group.who, self.lang)))}</h2>")
             for section in group.sections:
-                self.write(f'<h3 class="phase-{section.phase}">{escape(words[section.phase])}</h3>')
+                self.write(f'<h3 class="phase-{section.phase}">{escape(self.say("phase." + section.phase))}</h3>')
                 for q in section.questions:
-                    form = words["in_writing"] if q.form == "written" else words["verbal"]
-                    expired = (f'<div class="why blocker">{escape(words["expired"].format(date=q.expired))}</div>'
+                    form = form_text(q.form, self.lang)
+                    expired = (f'<div class="why blocker">{escape(self.say("expired", date=q.expired))}</div>'
                                if q.expired else "")
                     self.write(
                         f'<div class="q"><div class="box"></div><div>'
@@ -119,34 +122,29 @@ class HtmlRenderer(Renderer):
                         f'<span class="badge {escape(q.severity)}">{escape(severity_text(q.severity, self.lang))}'
                         f'</span><span class="form">{escape(form)}</span></div>'
                         f'<p class="say">{escape(q.ask)}</p>'
-                        f'<div class="why">{escape(words["why"])}: {escape(q.message)} {escape(q.basis)}</div>'
-                        f'{expired}<div class="answer">{escape(words["answer"])}</div>'
+                        f'<div class="why">{escape(self.say("why"))}: {escape(q.message)} {escape(q.basis)}</div>'
+                        f'{expired}<div class="answer">{escape(self.say("answer"))}</div>'
                         f'<div class="line"></div><div class="line"></div></div></div>')
             self.write("</section>")
 
     def _written(self, sheet: Sheet) -> None:
         if not sheet.written:
             return
-        words = WORDS[self.lang]
         items = "".join(f'<li><span class="box"></span><span>{escape(written_text(topic, self.lang))} '
                         f'<span class="who">({escape(who_text(who, self.lang))})</span></span></li>'
                         for topic, who in sheet.written)
-        self.write(f'<section class="written"><h2>{escape(words["written"])}</h2>'
-                   f'<p>{escape(words["written_intro"])}</p><ul>{items}</ul></section>')
+        self.write(f'<section class="written"><h2>{escape(self.say("written"))}</h2>'
+                   f'<p>{escape(self.say("written_intro"))}</p><ul>{items}</ul></section>')
 
     def _waived(self, sheet: Sheet) -> None:
         if not sheet.waived:
             return
-        words = WORDS[self.lang]
-        items = "".join(
-            f"<li>{escape(topic_text(f['topic'], self.lang))} ({escape(f['rule'])}): "
-            + escape(words["waived_by"].format(by=f["waived"]["accepted_by"], date=f["waived"]["expires"],
-                                               reason=f["waived"]["reason"])) + "</li>"
-            for f in sheet.waived)
-        self.write(f'<section class="waived"><h2>{escape(words["waived"])}</h2><ul>{items}</ul></section>')
+        items = "".join(f"<li>{escape(topic_text(f.topic, self.lang))} ({escape(f.rule)}): "
+                        f"{escape(waived_text(f, self.lang))}</li>" for f in sheet.waived)
+        self.write(f'<section class="waived"><h2>{escape(self.say("waived"))}</h2><ul>{items}</ul></section>')
 
     def finish(self, summary: dict[str, Any]) -> None:
         if not self.started:
             self._start()
-        footer = escape(WORDS[self.lang]["footer"].format(generator=self.generator))
+        footer = escape(self.say("footer", generator=self.generator))
         self.write(f"<footer>{footer}</footer>\n</body>\n</html>")

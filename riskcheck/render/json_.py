@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from riskcheck.render import Renderer
+from riskcheck.i18n import FALLBACK
+from riskcheck.render import Renderer, register
 from riskcheck.report import FORMAT
 
 
@@ -13,6 +14,7 @@ def dumps(value: Any, indent: int = 2) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=False)
 
 
+@register("json", "check", "audit")
 class JsonRenderer(Renderer):
     started = False
 
@@ -23,7 +25,7 @@ class JsonRenderer(Renderer):
         self.first = True
 
     @staticmethod
-    def encode(entry: dict[str, Any], fail_on: str) -> str:
+    def encode(entry: dict[str, Any], fail_on: str, lang: str = FALLBACK) -> str:
         return dumps(entry).replace("\n", "\n    ")
 
     def case(self, encoded: str) -> None:

@@ -12,13 +12,14 @@ import tempfile
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from riskcheck.render import Renderer
-from riskcheck.vocabulary import SEVERITIES
+from riskcheck.i18n import FALLBACK, text
+from riskcheck.render import Renderer, register
+from riskcheck.report import CaseReport
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def text(value: Any) -> str:
+def xml_text(value: Any) -> str:
     return escape(_NOT_XML.sub("\ufffd", str(value)))
 
 
@@ -26,25 +27,30 @@ def attr(value: Any) -> str:
     return quoteattr(_NOT_XML.sub("\ufffd", str(value)))
 
 
+def severity(name: str, lang: str) -> str:
+    return text(f"audit.severity.{name}", lang)
+
+
+@register("junit", "audit")
 class JunitRenderer(Renderer):
     def __init__(self, out: IO[str], **options: Any):
         super().__init__(out, **options)
         self.body = tempfile.TemporaryFile("w+", encoding="utf-8")
 
     @staticmethod
-    def encode(entry: dict[str, Any], fail_on: str) -> str:
-        xml = [f"    <testcase classname={attr(entry['source'])} name={attr(entry['id'])}>\n"]
-        lines = "\n".join(f"[{f['severity']}] {f['rule']}: {f['message']} / {f['ask']}"
-                          + (" (waived)" if "waived" in f else "") for f in entry["findings"])
-        if entry["status"] == "error":
-            xml.append(f"      <error message={attr(entry['error'])} type=\"error\"/>\n")
-        elif entry["status"] == "findings":
-            ranks = [SEVERITIES.index(f["severity"]) for f in entry["findings"] if "waived" not in f]
-            count = sum(1 for rank in ranks if rank <= SEVERITIES.index(fail_on))
-            xml.append(f"      <failure message=\"{count} finding(s) at or above {fail_on}\" "
-                       f"type=\"{SEVERITIES[min(ranks)]}\">{text(lines)}</failure>\n")
+    def encode(entry: dict[str, Any], fail_on: str, lang: str = FALLBACK) -> str:
+        case = CaseReport.from_entry(entry)
+        xml = [f"    <testcase classname={attr(case.source)} name={attr(case.id)}>\n"]
+        lines = "\n".join(text("audit.junit.line", lang, severity=severity(f.severity, lang), rule=f.rule,
+                               message=f.message, ask=f.ask)
+                          + (text("audit.finding_waived", lang) if f.waived is not None else "") for f in case.findings)
+        if case.status == "error":
+            xml.append(f"      <error message={attr(case.error)} type=\"error\"/>\n")
+        elif case.status == "findings":
+            failure = text("audit.junit.failure", lang, count=case.at_or_above(fail_on), fail_on=severity(fail_on, lang))
+            xml.append(f"      <failure message={attr(failure)} type=\"{case.worst()}\">{xml_text(lines)}</failure>\n")
         elif lines:
-            xml.append(f"      <system-out>{text(lines)}</system-out>\n")
+            xml.append(f"      <system-out>{xml_text(lines)}</system-out>\n")
         xml.append("    </testcase>\n")
         return "".join(xml)
 
@@ -55,7 +61,7 @@ class JunitRenderer(Renderer):
         counts = (f"tests=\"{summary['cases']}\" failures=\"{summary['findings']}\" errors=\"{summary['errors']}\" "
                   "skipped=\"0\"")
         self.out.write(f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites {counts}>\n"
-                       f"  <testsuite name=\"riskcheck audit\" {counts}>\n")
+                       f"  <testsuite name={attr(text('audit.junit.suite', self.lang))} {counts}>\n")
         self.body.seek(0)
         shutil.copyfileobj(self.body, self.out)
         self.body.close()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from riskcheck.render import Renderer
-from riskcheck.render.sheet import WORDS, build, severity_text, topic_text, who_text, written_text
+from riskcheck.render import Renderer, register
+from riskcheck.render.sheet import (build, form_text, say, severity_text, topic_text, waived_text, who_text,
+                                    written_text)
+from riskcheck.report import CaseReport
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
@@ -16,65 +18,66 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+@register("markdown", "check")
 class MarkdownRenderer(Renderer):
     def write(self, line: str = "") -> None:
         self.out.write(line + "\n")
 
-    def case(self, entry: dict[str, Any]) -> None:
-        words = WORDS[self.lang]
-        sheet = build(entry)
-        self.write(f"# {words['title']}")
+    def say(self, key: str, **fields: Any) -> str:
+        return say(key, self.lang, **fields)
+
+    def report(self, case: CaseReport) -> None:
+        lang = self.lang
+        sheet = build(case)
+        self.write(f"# {self.say('title')}")
         self.write()
-        self.write(f"{words['case']}: {escape(sheet.id)}  ")
-        self.write(f"{words['company']}: ______________________  {words['date']}: ____________  ")
-        self.write(f"{words['met']}: ______________________________")
+        self.write(f"{self.say('case')}: {escape(sheet.id)}  ")
+        self.write(f"{self.say('company')}: ______________________  {self.say('date')}: ____________  ")
+        self.write(f"{self.say('met')}: ______________________________")
         self.write()
         if sheet.error is not None:
-            self.write(f"**{words['error']}:** {escape(sheet.error)}")
+            self.write(f"**{self.say('error')}:** {escape(sheet.error)}")
             self.write()
             return
-        self.write(escape(words["intro"]))
+        self.write(escape(self.say("intro")))
         self.write()
         if not sheet.groups:
-            self.write(escape(words["nothing"]))
+            self.write(escape(self.say("nothing")))
             self.write()
         for number, group in enumerate(sheet.groups, 1):
-            self.write(f"## {number}. {escape(words['ask'].format(who=who_text(group.who, self.lang)))}")
+            self.write(f"## {number}. {escape(self.say('ask', who=who_text(group.who, lang)))}")
             self.write()
             for section in group.sections:
-                self.write(f"### {escape(words[section.phase])}")
+                self.write(f"### {escape(self.say('phase.' + section.phase))}")
                 self.write()
                 for q in section.questions:
-                    form = words["in_writing"] if q.form == "written" else words["verbal"]
-                    self.write(f"- [ ] **{escape(topic_text(q.topic, self.lang))}** · "
-                               f"*{escape(severity_text(q.severity, self.lang))}* · {escape(form)}")
+                    self.write(f"- [ ] **{escape(topic_text(q.topic, lang))}** · "
+                               f"*{escape(severity_text(q.severity, lang))}* · {escape(form_text(q.form, lang))}")
                     self.write()
                     self.write(f"  > {escape(q.ask)}")
                     self.write()
-                    self.write(f"  {words['why']}: {escape(q.message)} {escape(q.basis)}")
+                    self.write(f"  {self.say('why')}: {escape(q.message)} {escape(q.basis)}")
                     if q.expired:
-                        self.write(f"  ({escape(words['expired'].format(date=q.expired))})")
+                        self.write(f"  ({escape(self.say('expired', date=q.expired))})")
                     self.write()
-                    self.write(f"  {words['answer']}: ________________________________________________")
+                    self.write(f"  {self.say('answer')}: ________________________________________________")
                     self.write()
         if sheet.written:
-            self.write(f"## {escape(words['written'])}")
+            self.write(f"## {escape(self.say('written'))}")
             self.write()
-            self.write(escape(words["written_intro"]))
+            self.write(escape(self.say("written_intro")))
             self.write()
             for topic, who in sheet.written:
-                self.write(f"- [ ] {escape(written_text(topic, self.lang))} ({escape(who_text(who, self.lang))})")
+                self.write(f"- [ ] {escape(written_text(topic, lang))} ({escape(who_text(who, lang))})")
             self.write()
         if sheet.waived:
-            self.write(f"## {escape(words['waived'])}")
+            self.write(f"## {escape(self.say('waived'))}")
             self.write()
             for f in sheet.waived:
-                w = f["waived"]
-                note = words["waived_by"].format(by=w["accepted_by"], date=w["expires"], reason=w["reason"])
-                self.write(f"- {escape(topic_text(f['topic'], self.lang))} ({escape(f['rule'])}): {escape(note)}")
+                self.write(f"- {escape(topic_text(f.topic, lang))} ({escape(f.rule)}): {escape(waived_text(f, lang))}")
             self.write()
 
     def finish(self, summary: dict[str, Any]) -> None:
         self.write("---")
         self.write()
-        self.write(f"*{escape(WORDS[self.lang]['footer'].format(generator=self.generator))}*")
+        self.write(f"*{escape(self.say('footer', generator=self.generator))}*")

@@ -1,31 +1,21 @@
-"""The candidate's view in a terminal: findings grouped by the person to ask, most severe first."""
+"""The candidate's view in a terminal: findings grouped by the person to ask, most severe first.
+
+Its words are the catalogue's ``check.*`` keys."""
 
 from __future__ import annotations
 
 import os
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Iterable
 
 import click
 
-from riskcheck.render import Renderer
+from riskcheck.i18n import text
+from riskcheck.render import Renderer, register
+from riskcheck.report import CaseReport, ReportedFinding
 from riskcheck.vocabulary import SEVERITIES, label
 
-WORDS = {
-    "en": {"go_to": "To confirm with: {who}", "or": " or ", "why": "Why", "ask": "Ask",
-           "form": "{form}, at the {stage}", "form_any": "{form}", "nothing": "No missing confirmations found.",
-           "waived": "Waived (accepted risk)", "error": "Could not check this case",
-           "summary": "{cases} case(s): {ok} ok, {findings} with findings, {errors} error(s); "
-                      "findings: {counts}", "expired": "waiver expired {date}: {reason}",
-           "waived_by": "accepted by {by} until {date}: {reason}", "below": "below --fail-on, for information"},
-    "ja": {"go_to": "確認する相手: {who}", "or": "または", "why": "理由", "ask": "質問例",
-           "form": "{form}確認（{stage}で）", "form_any": "{form}確認", "nothing": "不足している確認は見つかりませんでした。",
-           "waived": "受け入れ済みのリスク（waiver）", "error": "このケースは確認できませんでした",
-           "summary": "{cases}件: 問題なし{ok}件、指摘あり{findings}件、エラー{errors}件; 指摘: {counts}",
-           "expired": "waiver の期限切れ（{date}）: {reason}", "waived_by": "{by} が {date} まで受け入れ: {reason}",
-           "below": "--fail-on 未満（参考）"},
-}
 STYLE = {"blocker": {"fg": "red", "bold": True}, "high": {"fg": "red"}, "medium": {"fg": "yellow"}, "low": {}}
 
 
@@ -65,61 +55,65 @@ def wrap(text: str, width: int, indent: str = "", subsequent: str = "") -> list[
     return [line.rstrip() for line in lines]
 
 
-def groups(findings: list[dict[str, Any]]) -> list[tuple[tuple[str, ...], list[dict[str, Any]]]]:
+def groups(findings: Iterable[ReportedFinding]) -> list[tuple[tuple[str, ...], list[ReportedFinding]]]:
     """Findings grouped by who to confirm with, groups ordered by their most severe finding."""
-    by_who: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    by_who: dict[tuple[str, ...], list[ReportedFinding]] = {}
     for finding in findings:
-        by_who.setdefault(tuple(finding["confirm_with"]), []).append(finding)
-    return sorted(by_who.items(), key=lambda item: (min(SEVERITIES.index(f["severity"]) for f in item[1]), item[0]))
+        by_who.setdefault(finding.confirm_with, []).append(finding)
+    return sorted(by_who.items(), key=lambda item: (min(f.rank for f in item[1]), item[0]))
 
 
+@register("text", "check")
 class TextRenderer(Renderer):
     width = 88
 
-    def echo(self, text: str = "", **style: Any) -> None:
-        click.echo(click.style(text, **style) if style else text, file=self.out, color=use_colour(self.out))
+    def echo(self, line: str = "", **style: Any) -> None:
+        click.echo(click.style(line, **style) if style else line, file=self.out, color=use_colour(self.out))
 
-    def wrap(self, text: str, indent: str) -> str:
-        return "\n".join(wrap(text, self.width, indent, indent + "  "))
+    def wrap(self, line: str, indent: str) -> str:
+        return "\n".join(wrap(line, self.width, indent, indent + "  "))
 
-    def case(self, entry: dict[str, Any]) -> None:
-        words = WORDS[self.lang]
-        self.echo(f"== {entry['id']}  ({entry['source']})", bold=True)
-        if entry["status"] == "error":
-            self.echo(f"{words['error']}: {entry['error']}", fg="red")
+    def say(self, key: str, **fields: Any) -> str:
+        return text(f"check.{key}", self.lang, **fields)
+
+    def report(self, case: CaseReport) -> None:
+        lang = self.lang
+        self.echo(self.say("heading", id=case.id, source=case.source), bold=True)
+        if case.status == "error":
+            self.echo(self.say("error", error=case.error), fg="red")
             self.echo()
             return
-        active = [f for f in entry["findings"] if "waived" not in f]
+        active = case.active()
         if not active:
-            self.echo(words["nothing"], fg="green")
+            self.echo(self.say("nothing"), fg="green")
         threshold = SEVERITIES.index(self.fail_on)
         for who, findings in groups(active):
             self.echo()
-            self.echo(words["go_to"].format(who=words["or"].join(label(w, self.lang) for w in who)), bold=True)
+            self.echo(self.say("go_to", who=self.say("or").join(label(w, lang) for w in who)), bold=True)
             for f in findings:
-                tag = f"[{label(f['severity'], self.lang).upper() if self.lang == 'en' else label(f['severity'], 'ja')}]"
-                note = "" if SEVERITIES.index(f["severity"]) <= threshold else f"  ({words['below']})"
-                self.echo(f"  {tag} " + click.style(label(f["topic"], self.lang), bold=True) + note,
-                          **STYLE[f["severity"]])
-                self.echo(self.wrap(f["message"], "    "))
-                self.echo(self.wrap(f"{words['why']}: {f['basis']}", "    "))
-                form = label(f["form"], self.lang)
-                self.echo("    " + (words["form"].format(form=form, stage=label(f["raise_at"], self.lang))
-                                    if f.get("raise_at") else words["form_any"].format(form=form)))
-                self.echo(self.wrap(f"{words['ask']}: {f['ask']}", "    "), fg="cyan")
-                if "waiver_expired" in f:
-                    w = f["waiver_expired"]
-                    self.echo("    " + words["expired"].format(date=w["expires"], reason=w["reason"]), fg="yellow")
-        waived = [f for f in entry["findings"] if "waived" in f]
+                tag = self.say("severity_tag", severity=self.say(f"severity.{f.severity}"))
+                note = "" if f.rank <= threshold else self.say("below")
+                self.echo(f"  {tag} " + click.style(label(f.topic, lang), bold=True) + note, **STYLE[f.severity])
+                self.echo(self.wrap(f.message, "    "))
+                self.echo(self.wrap(self.say("why", basis=f.basis), "    "))
+                form = label(f.form, lang)
+                self.echo("    " + (self.say("form", form=form, stage=label(f.raise_at, lang)) if f.raise_at
+                                    else self.say("form_any", form=form)))
+                self.echo(self.wrap(self.say("ask", ask=f.ask), "    "), fg="cyan")
+                if f.waiver_expired is not None:
+                    w = f.waiver_expired
+                    self.echo("    " + self.say("expired", date=w["expires"], reason=w["reason"]), fg="yellow")
+        waived = case.waived()
         if waived:
             self.echo()
-            self.echo(words["waived"], bold=True)
+            self.echo(self.say("waived"), bold=True)
             for f in waived:
-                w = f["waived"]
-                self.echo(f"  {f['rule']}: " + words["waived_by"].format(by=w["accepted_by"], date=w["expires"],
-                                                                         reason=w["reason"]))
+                w = f.waived or {}
+                self.echo("  " + self.say("waived_by", rule=f.rule, by=w["accepted_by"], date=w["expires"],
+                                          reason=w["reason"]))
         self.echo()
 
     def finish(self, summary: dict[str, Any]) -> None:
-        counts = ", ".join(f"{n} {label(s, self.lang)}" for s, n in summary["by_severity"].items())
-        self.echo(WORDS[self.lang]["summary"].format(counts=counts, **summary))
+        counts = self.say("count_separator").join(self.say("count", count=n, severity=label(s, self.lang))
+                                                  for s, n in summary["by_severity"].items())
+        self.echo(self.say("summary", counts=counts, **summary))

@@ -15,6 +15,7 @@ from typing import Any
 from riskcheck import questions as qs
 from riskcheck.i18n import messages, text
 from riskcheck.questions import DOCUMENT_KINDS, GROUP, Group, Question, name_of
+from riskcheck.report import CaseReport
 from riskcheck.render.sheet import build, severity_text, topic_text, who_text
 from riskcheck.vocabulary import SEVERITIES
 from riskcheck.web.form import MULTI, Values, rows
@@ -258,9 +259,10 @@ def _checkboxes(lang: str, q: Question, name: str, values: Values, errors: dict[
 # The result.
 
 def result_page(lang: str, entry: dict[str, Any], case_yaml: str, fail_on: str) -> str:
-    sheet = build(entry)
-    rules = {(f["topic"], f["ask"]): f["rule"] for f in entry["findings"]}
-    counts = {s: sum(1 for f in entry["findings"] if f["severity"] == s and "waived" not in f) for s in SEVERITIES}
+    report = CaseReport.from_entry(entry)
+    sheet = build(report)
+    rules = {(f.topic, f.ask): f.rule for f in report.findings}
+    counts = report.severity_counts()
     total = sum(counts.values())
     parts = ['<main class="result-page">', f'<h1>{t("web.result.title", lang)}</h1>']
     if total:
@@ -286,7 +288,7 @@ def result_page(lang: str, entry: dict[str, Any], case_yaml: str, fail_on: str) 
                     "</article>")
         parts.append("</section>")
     if sheet.waived:
-        items = "".join(f"<li>{escape(topic_text(f['topic'], lang))} ({escape(f['rule'])})</li>" for f in sheet.waived)
+        items = "".join(f"<li>{escape(topic_text(f.topic, lang))} ({escape(f.rule)})</li>" for f in sheet.waived)
         parts.append(f'<section class="waived"><h2>{t("web.result.waived", lang)}</h2><ul>{items}</ul></section>')
     parts.append(_downloads(lang, case_yaml, fail_on, edit=True))
     parts.append("</main>")
