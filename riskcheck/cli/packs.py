@@ -6,8 +6,14 @@ import json
 
 import click
 
-from riskcheck.cli.options import fail
+from riskcheck.errors import RiskcheckError
+from riskcheck.i18n import text
 from riskcheck.output import open_output
+
+
+def _lang() -> str:
+    """The language of this command's errors (the locale's: these commands have no --lang)."""
+    return str(click.get_current_context().find_root().obj.lang)
 
 
 @click.command()
@@ -33,7 +39,7 @@ def validate(paths: tuple[str, ...], cases: tuple[str, ...], waiver_files: tuple
     for problem in result.problems:
         click.echo(str(problem))
     if result.problems:
-        fail(f"{len(result.problems)} problem(s) in rule packs")
+        raise RiskcheckError(text("cli.pack_problems", _lang(), count=len(result.problems)))
     rules = sum(len(pack.rules) for pack in result.packs)
     names = ", ".join(f"{pack.name} {pack.version}" for pack in result.packs)
     click.echo(f"ok: {names}: {rules} rule(s), {result.fixtures} fixture(s)")
@@ -48,7 +54,7 @@ def validate(paths: tuple[str, ...], cases: tuple[str, ...], waiver_files: tuple
                    "directories (fixtures/cases/ for the shipped packs).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
               help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout (as '>' would, but never half-written).")
 def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[str, ...], fmt: str,
                  output: str | None) -> None:
     """Run fixture cases and check the rules they expect to fire and to stay silent.
@@ -60,25 +66,21 @@ def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[st
     2 unreadable packs or fixtures.
     """
     from riskcheck import packtest
-    from riskcheck.errors import RiskcheckError
     from riskcheck.evaluate import Checker
     from riskcheck.render.testreport import FORMATS
     from riskcheck.report import packs_entry
     from riskcheck.rulepack import default_packs_dir, discover, load_packs, pack_paths
 
     paths = pack_paths(list(rules), not no_default_rules)
-    try:
-        packs = load_packs(paths)
-    except RiskcheckError as exc:
-        fail(exc)
+    packs = load_packs(paths)
     shipped = len(discover([str(default_packs_dir())])) if rules and not no_default_rules else 0
     tested = packs[shipped:]
     if not tested:
-        fail("no rule packs to test (use --rules PATH)")
+        raise RiskcheckError(text("cli.no_packs_to_test", _lang()))
     case_paths = list(cases) or packtest.default_case_dirs(tested)
     if not packtest.fixture_files(case_paths):
-        fail(f"no fixture cases found in {', '.join(case_paths) or 'the packs’ cases/ directories'} "
-             "(use --cases DIR)")
+        raise RiskcheckError(text("cli.no_fixtures", _lang(),
+                                  where=", ".join(case_paths) or "the packs’ cases/ directories"))
     checker = Checker(packs)
     fixtures, errors = packtest.load_fixtures(case_paths, checker.rules)
     run = packtest.run(checker, fixtures, [rule.id for pack in tested for rule in pack.rules])
@@ -90,7 +92,7 @@ def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[st
 
 @click.command()
 @click.argument("kind", type=click.Choice(["case", "rulepack", "waivers"]))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout (as '>' would, but never half-written).")
 def schema(kind: str, output: str | None) -> None:
     """Print the JSON Schema of a case file, a rule pack file or a waiver file, for editors."""
     from riskcheck.schema import json_schema
