@@ -6,15 +6,19 @@
 * Ctrl-C, SIGTERM and SIGHUP raise ``Interrupted`` from the first moment riskcheck's code runs, so
   a signal even while modules are still being imported is one line and exit 128 + signal, never a
   traceback; once the command line runs, its error boundary (``riskcheck/cli/__init__.py``)
-  reports them.
+  reports them. (Before that first moment, the few milliseconds the interpreter itself takes to
+  start, Python's own handling applies.) Once the command has finished, the stop signals are
+  blocked: a late Ctrl-C cannot turn a finished run into a death by signal.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
-from riskcheck.errors import Interrupted, stop_on_signals
+from riskcheck.errors import STOP_SIGNALS, Interrupted, stop_on_signals
+from riskcheck.streams import standard_streams
 
 
 def run() -> None:
@@ -24,6 +28,11 @@ def run() -> None:
         from riskcheck.cli import main
 
         main(prog_name="riskcheck")
+    except SystemExit:
+        # finished, with its exit code and any output complete: a signal now (Python restores the default
+        # handlers while it shuts down) must not turn that into a silent death by signal
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        raise
     except Interrupted as exc:  # before the command line's boundary was in place (still importing)
         from riskcheck.i18n import text
         from riskcheck.language import cli_lang
@@ -33,24 +42,6 @@ def run() -> None:
         except OSError:
             pass
         os._exit(exc.exit_code)
-
-
-def standard_streams() -> None:
-    """Open the null device on each closed standard descriptor, and give Python a stream over it."""
-    for fd, name, mode in ((0, "stdin", os.O_RDONLY), (1, "stdout", os.O_WRONLY), (2, "stderr", os.O_WRONLY)):
-        try:
-            os.fstat(fd)
-            continue
-        except OSError:
-            pass
-        opened = os.open(os.devnull, mode)
-        if opened != fd:
-            os.dup2(opened, fd)
-            os.close(opened)
-        if getattr(sys, name) is None:
-            stream = open(fd, "r" if fd == 0 else "w", encoding="utf-8", errors="backslashreplace", closefd=False)
-            setattr(sys, name, stream)
-            setattr(sys, f"__{name}__", stream)
 
 
 if __name__ == "__main__":

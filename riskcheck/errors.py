@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import errno
 import signal
+import sys
+from typing import Any
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -94,13 +96,39 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SI
 """The signals that stop riskcheck with ``Interrupted``."""
 
 
+_swallowed: list[int] = []
+"""Signals whose ``Interrupted`` a finalizer swallowed, to be raised again where it can stop riskcheck."""
+
+
 def _raise_interrupted(signum: int, frame: object) -> None:
     raise Interrupted(signum)
 
 
+def _raise_swallowed(signum: int, frame: object) -> None:
+    if _swallowed:
+        raise Interrupted(_swallowed.pop())
+
+
 def stop_on_signals() -> None:
     """From now on, SIGINT, SIGTERM and SIGHUP raise ``Interrupted`` (main thread only); a signal that
-    was ignored when riskcheck started (``nohup``, a background job's SIGINT) stays ignored."""
+    was ignored when riskcheck started (``nohup``, a background job's SIGINT) stays ignored.
+
+    Python runs a signal handler wherever the main thread is, also inside a finalizer or a weakref
+    callback (the import system has some), where an exception is printed as "Exception ignored" and
+    dropped. The signal must not be lost that way: such an ``Interrupted`` is not printed but raised
+    again a millisecond later (by SIGALRM), when the finalizer has returned."""
     for signum in STOP_SIGNALS:
         if signal.getsignal(signum) is not signal.SIG_IGN:
             signal.signal(signum, _raise_interrupted)
+    if hasattr(signal, "setitimer"):
+        signal.signal(signal.SIGALRM, _raise_swallowed)
+        previous = sys.unraisablehook
+
+        def unraisable(info: Any) -> None:
+            if isinstance(info.exc_value, Interrupted):
+                _swallowed.append(info.exc_value.signum)
+                signal.setitimer(signal.ITIMER_REAL, 0.001)
+            else:
+                previous(info)
+
+        sys.unraisablehook = unraisable

@@ -31,6 +31,7 @@ from riskcheck.cli.options import Options
 from riskcheck.errors import DEBUG_ENV, EXIT_INTERNAL, EXIT_SIGNAL_BASE, Interrupted, RiskcheckError
 from riskcheck.i18n import text
 from riskcheck.language import cli_lang
+from riskcheck.streams import standard_streams
 
 PROG = "riskcheck"
 """The program's name, also in its completion variable ``_RISKCHECK_COMPLETE``."""
@@ -62,6 +63,7 @@ class RiskcheckGroup(click.Group):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         """Run a command line; every way it can end is one line (or none) and a documented exit code."""
+        standard_streams()  # already done by riskcheck.__main__.run; again for anyone calling main() itself
         args = list(sys.argv[1:] if args is None else args)
         options = Options(lang=cli_lang(args))  # the command fills it in once its options are parsed
         extra.setdefault("obj", options)
