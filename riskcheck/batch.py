@@ -146,7 +146,7 @@ def _next_chunk(tasks: Any, parent: int) -> Any:
                 os._exit(1)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: Any
     tasks: Any

@@ -42,6 +42,7 @@ def open_output(path: str | None, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """A text stream for the output: stdout for ``None`` or ``-``, else ``path`` as described above."""
     if path is None or path == "-":
         yield sys.stdout
+        sys.stdout.flush()  # a write error shows here, inside the command, not at exit
         return
     target = os.path.realpath(path)  # through symbolic links, as a redirect goes
     try:

@@ -110,6 +110,20 @@ def test_o_on_an_unwritable_path_is_one_line_exit_2(tmp_path: Path, command: str
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"], "nothing left behind"
 
 
+@pytest.mark.parametrize("command", [["check", CASE], ["audit", CASE, "--format", "jsonl"], ["schema", "case"]])
+def test_stdout_on_a_full_device_is_one_line_exit_2(command: list[str]) -> None:
+    result = riskcheck(*command, shell_redirects="> /dev/full")
+    assert result.returncode == 2
+    assert result.stderr == "riskcheck: error: cannot write stdout: no space left on the device\n"
+
+
+def test_stdout_closed_by_its_reader_ends_quietly(tmp_path: Path) -> None:
+    path = jsonl_cases(tmp_path, 2000)
+    result = riskcheck("audit", path, "--format", "jsonl", "--jobs", "2", shell_redirects="| head -c 10 >/dev/null; "
+                       "exit ${PIPESTATUS[0]}")
+    assert result.returncode == 141 and result.stderr == ""
+
+
 def test_o_error_in_japanese(tmp_path: Path) -> None:
     result = riskcheck("check", CASE, "-o", str(tmp_path / "missing" / "r.json"), env={"LANGUAGE": "ja"})
     assert result.returncode == 2

@@ -5,8 +5,9 @@ pay for the batch runner, the interview or the pack tooling (click's "lazy loadi
 
 ``RiskcheckGroup.main`` is the one place where anything that stops a command becomes its single
 line and exit code (``riskcheck/errors.py`` lists the codes): a ``RiskcheckError`` (exit 2), a
-usage error (2), a signal (``Interrupted``, 128 + its number), a closed stdout pipe (141), and any
-other exception, which is a bug (3; its traceback only with ``RISKCHECK_DEBUG=1``). Commands raise,
+usage error (2), stdout that cannot be written (``> /dev/full``: 2), a signal (``Interrupted``,
+128 + its number), a closed stdout pipe (141, quietly), and any other exception, which is a bug
+(3; its traceback only with ``RISKCHECK_DEBUG=1``). Commands raise,
 they do not print errors or exit on their own. Messages are in ``--lang`` if given, else the
 locale's language.
 
@@ -17,6 +18,7 @@ completion answers to ``_RISKCHECK_COMPLETE`` (``eval "$(_RISKCHECK_COMPLETE=bas
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import signal
@@ -28,7 +30,7 @@ import click
 
 from riskcheck import __version__
 from riskcheck.cli.options import Options
-from riskcheck.errors import DEBUG_ENV, EXIT_INTERNAL, EXIT_SIGNAL_BASE, Interrupted, RiskcheckError
+from riskcheck.errors import DEBUG_ENV, EXIT_INTERNAL, EXIT_SIGNAL_BASE, Interrupted, OutputError, RiskcheckError
 from riskcheck.i18n import text
 from riskcheck.language import cli_lang
 from riskcheck.streams import standard_streams
@@ -43,6 +45,7 @@ COMMANDS = {
     "test": "riskcheck.cli.packs:test_command",
     "schema": "riskcheck.cli.packs:schema",
 }
+STREAM_WRITE_ERRORS = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO") if hasattr(errno, name)}
 EXIT_BROKEN_PIPE = EXIT_SIGNAL_BASE + 13
 """Whoever read stdout stopped (``riskcheck audit ... | head``): quietly, as SIGPIPE would end us."""
 
@@ -100,6 +103,13 @@ class RiskcheckGroup(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             raise SystemExit(EXIT_BROKEN_PIPE) from None
+        except OSError as exc:
+            # writing to a stream (stdout on a full disk, ``> /dev/full``) fails without a file name;
+            # ``-o`` files have their own OutputError already
+            if exc.filename is not None or exc.errno not in STREAM_WRITE_ERRORS:
+                raise
+            _silence_stdout()
+            raise OutputError("stdout", exc) from None
 
 
 def say(line: str) -> None:

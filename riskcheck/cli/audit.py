@@ -50,8 +50,9 @@ def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | Non
     Exit code: 0 nothing at or above --fail-on, 1 findings at or above it, 2 any case errored,
     3 internal error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 
-    The html format keeps its rows in anonymous temporary files (in $TMPDIR, else /tmp) until the
-    report is complete: they have no name and vanish when riskcheck ends, however it ends.
+    The html and junit formats keep report rows in anonymous temporary files (in $TMPDIR, else
+    /tmp) until the report is complete: they have no name and vanish when riskcheck ends, however
+    it ends; they hold what the report holds (nothing more under --redact).
     """
     checker = options.checker()
     pool = Pool(options.checker, jobs, options.fail_on, functools.partial(prepare, FORMATS[fmt], options.fail_on),
