@@ -13,7 +13,8 @@
 * A case that takes longer than ``case_timeout`` seconds (an endless loop, a stopped worker)
   costs its worker: the worker is killed and replaced, that case becomes an error entry, and the
   other cases it held are handed out again. Workers write which case they are on, and since when,
-  into a small shared array; the supervisor reads it while it waits for answers.
+  into a small shared array; the supervisor reads it while it waits for answers. A batch stopped
+  as a whole (Ctrl-Z) and continued later starts every clock afresh (SIGCONT).
 * Workers never outlive the supervisor: on Linux the kernel kills them when it dies
   (``PR_SET_PDEATHSIG``), and everywhere a worker waiting for work checks once a second that its
   parent is still the supervisor.
@@ -102,6 +103,7 @@ def _work(factory: Callable[[], Checker], fail_on: str, prepare: Prepare, tasks:
     """
     for signum in STOP_SIGNALS:  # the supervisor decides when a batch stops; SIGTERM still kills a worker
         signal.signal(signum, signal.SIG_DFL if signum == signal.SIGTERM else signal.SIG_IGN)
+    _on_resume(None)  # a forked worker would inherit the supervisor's
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by Pool._start
     _die_with(parent)
     checker = factory()
@@ -179,6 +181,9 @@ class Pool:
         """Workers that died (or were killed for a case over the time limit) and were replaced."""
         self.timeouts = 0
         """Cases that took longer than ``case_timeout``."""
+        self.resumed = 0.0
+        """When the supervisor last continued after being stopped (SIGCONT): no case is overdue before
+        ``case_timeout`` has passed since."""
         self.failed_starts = 0
 
     def run(self, items: Iterable[Item]) -> Iterator[Any]:
@@ -189,6 +194,7 @@ class Pool:
         next_out = 0
         issued = 0  # one past the highest sequence number taken from ``source``
         exhausted = False
+        previous = _on_resume(self._resumed)
         try:
             self.workers = [self._start(fork=CAN_FORK) for _ in range(self.jobs)]
             while True:
@@ -232,15 +238,21 @@ class Pool:
                         self._stop_overdue(worker, done, retry)
         finally:
             self._stop()
+            _on_resume(previous)
+
+    def _resumed(self, signum: int, frame: Any) -> None:
+        """SIGCONT: the whole batch was stopped (Ctrl-Z, then ``fg``); the time it stood still is nobody's."""
+        self.resumed = time.monotonic()
 
     def _deadline(self, worker: _Worker) -> float:
         """When the worker is overdue: ``case_timeout`` after its current case started (or after the
         oldest chunk became due, if it has not begun it), or a start-up limit while it builds its Checker."""
         if not worker.ready:
-            return worker.started + max(START_TIMEOUT, self.case_timeout)
+            return max(worker.started, self.resumed) + max(START_TIMEOUT, self.case_timeout)
         # read in the reverse order of the worker's writes: a start time at least as new as the chunk number
         number, started = worker.progress[0], worker.progress[2]
-        return (started if number == worker.chunks[0][0] else worker.oldest_since) + self.case_timeout
+        since = started if number == worker.chunks[0][0] else worker.oldest_since
+        return max(since, self.resumed) + self.case_timeout
 
     def _stop_overdue(self, worker: _Worker, done: dict[int, Any], retry: deque[tuple[int, Item, int]]) -> None:
         """Kill a worker over the time limit; the case it was on becomes an error, the rest go out again."""
@@ -366,6 +378,16 @@ class Pool:
                 worker.process.join()
             self._discard(worker)
         self.workers = []
+
+
+def _on_resume(handler: Any) -> Any:
+    """Install ``handler`` for SIGCONT (where there is one, and in the main thread); returns the previous one."""
+    if not hasattr(signal, "SIGCONT"):
+        return None
+    try:
+        return signal.signal(signal.SIGCONT, handler if handler is not None else signal.SIG_DFL)
+    except ValueError:  # not the main thread: no job control, no grace
+        return None
 
 
 def _widen(pipe: Any) -> None:

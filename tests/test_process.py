@@ -261,6 +261,29 @@ def test_a_stopped_worker_does_not_stall_the_batch(tmp_path: Path) -> None:
     assert "Traceback" not in stderr and stderr.startswith("riskcheck: warning: "), stderr
 
 
+def test_a_batch_stopped_as_a_whole_is_not_timed_out(tmp_path: Path) -> None:
+    """Ctrl-Z then ``fg``: the whole process group stopped for longer than --case-timeout, then continued."""
+    path = jsonl_cases(tmp_path, 3000)
+    clean = riskcheck("audit", path, "--format", "json", "--jobs", "2")
+    with open(tmp_path / "stopped.json", "wb") as stdout:
+        process = subprocess.Popen([sys.executable, "-m", "riskcheck", "audit", path, "--format", "json", "--jobs",
+                                    "2", "--case-timeout", "1"], stdout=stdout, stderr=subprocess.PIPE, text=True,
+                                   cwd=ROOT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while len(worker_pids(process.pid)) < 2:
+            assert process.poll() is None and time.monotonic() < deadline, "no workers"
+            time.sleep(0.02)
+        time.sleep(0.3)
+        os.killpg(process.pid, signal.SIGSTOP)
+        time.sleep(3)
+        os.kill(process.pid, signal.SIGCONT)  # the worst order for the clocks: the supervisor first
+        time.sleep(0.5)
+        os.killpg(process.pid, signal.SIGCONT)
+        _, stderr = process.communicate(timeout=TIMEOUT)
+    assert (process.returncode, stderr) == (clean.returncode, "")
+    assert (tmp_path / "stopped.json").read_text(encoding="utf-8") == clean.stdout
+
+
 def test_case_timeout_must_be_positive() -> None:
     result = run_cli("audit", CASE, "--case-timeout", "0")
     assert result.exit_code == 2 and "--case-timeout" in result.stderr
