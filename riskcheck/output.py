@@ -24,6 +24,7 @@ import errno
 import io
 import os
 import secrets
+import select
 import stat
 import sys
 from contextlib import contextmanager
@@ -41,8 +42,8 @@ ANONYMOUS = hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
 def open_output(path: str | None, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """A text stream for the output: stdout for ``None`` or ``-``, else ``path`` as described above."""
     if path is None or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()  # a write error shows here, inside the command, not at exit
+        with _stdout(encoding) as out:
+            yield out
         return
     target = os.path.realpath(path)  # through symbolic links, as a redirect goes
     try:
@@ -63,6 +64,27 @@ def open_output(path: str | None, encoding: str = "utf-8") -> Iterator[IO[str]]:
             yield out
     except Interrupted as exc:
         exc.unwritten = path
+        raise
+
+
+@contextmanager
+def _stdout(encoding: str) -> Iterator[IO[str]]:
+    """The report's own stream over the standard output's descriptor (see ``_Sink``: no write lost half-way),
+    in stdout's encoding; stdout itself where it has no descriptor (click's test runner)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield sys.stdout
+        sys.stdout.flush()  # a write error shows here, inside the command, not at exit
+        return
+    sys.stdout.flush()  # what was printed before comes first
+    try:
+        with _writing("stdout", lambda: fd, sys.stdout.encoding or encoding, closefd=False,
+                      line_buffering=sys.stdout.line_buffering, errors=sys.stdout.errors) as out:
+            yield out
+    except OutputError as exc:
+        if exc.errno == errno.EPIPE:  # the reader went away (``| head``): the command line ends quietly
+            raise BrokenPipeError(exc.errno, exc.strerror) from None
         raise
 
 
@@ -134,14 +156,16 @@ def _link_into_place(fd: int, directory: str, target: str, new: bool) -> None:
 
 
 @contextmanager
-def _writing(path: str, opener: Callable[[], int], encoding: str) -> Iterator[IO[str]]:
+def _writing(path: str, opener: Callable[[], int], encoding: str, closefd: bool = True, line_buffering: bool = False,
+             errors: str | None = None) -> Iterator[IO[str]]:
     """A text stream over the descriptor ``opener`` returns; any failure to open, write or close it is
     an ``OutputError`` naming ``path`` (other errors of the caller pass through untouched)."""
     try:
         fd = opener()
     except OSError as exc:
         raise OutputError(path, exc) from None
-    stream = io.TextIOWrapper(io.BufferedWriter(_Sink(fd)), encoding=encoding, newline="")
+    stream = io.TextIOWrapper(io.BufferedWriter(_Sink(fd, closefd)), encoding=encoding, errors=errors, newline="",
+                              line_buffering=line_buffering)
     try:
         try:
             yield stream
@@ -161,16 +185,31 @@ class _WriteFailed(Exception):
 
 
 class _Sink(io.FileIO):
-    """The output's raw stream: a failed write or close raises ``_WriteFailed``."""
+    """The output's raw stream: writes everything it is given, and a failed write or close raises
+    ``_WriteFailed``.
 
-    def __init__(self, fd: int):
-        super().__init__(fd, "wb", closefd=True)
+    A write into a pipe or device can be cut short (a process stopped and continued while blocked
+    in it writes part and returns). Python's buffered writer then keeps the rest in its buffer and
+    loses it on the next write (CPython 3.11 to 3.13: with ``kill -STOP``/``-CONT`` of a blocked
+    ``riskcheck audit | reader``, kilobytes went missing from the middle of the report); so the
+    rest is written here, before returning."""
 
-    def write(self, data: Any) -> int | None:
+    def __init__(self, fd: int, closefd: bool = True):
+        super().__init__(fd, "wb", closefd=closefd)
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
         try:
-            return super().write(data)
+            while done < len(view):
+                written = super().write(view[done:])
+                if written is None:  # a descriptor left non-blocking by whoever shares it: wait until it takes more
+                    select.select([], [self], [])
+                else:
+                    done += written
         except OSError as exc:
             raise _WriteFailed(exc) from None
+        return done
 
     def close(self) -> None:
         try:

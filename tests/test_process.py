@@ -124,6 +124,30 @@ def test_stdout_closed_by_its_reader_ends_quietly(tmp_path: Path) -> None:
     assert result.returncode == 141 and result.stderr == ""
 
 
+def test_a_write_cut_short_loses_nothing(tmp_path: Path) -> None:
+    """``riskcheck audit | reader`` with the reader late: riskcheck blocks in a write to the full pipe,
+    is stopped and continued there (the write returns part done); the report must still be whole."""
+    path = jsonl_cases(tmp_path, 3000)
+    clean = riskcheck("audit", path, "--format", "json", "--jobs", "2")
+    process = subprocess.Popen([sys.executable, "-m", "riskcheck", "audit", path, "--format", "json", "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(worker_pids(process.pid)) < 2:
+        assert process.poll() is None and time.monotonic() < deadline, "no workers"
+        time.sleep(0.02)
+    time.sleep(1)  # the pipe fills up; riskcheck blocks in write()
+    os.killpg(process.pid, signal.SIGSTOP)
+    time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGCONT)
+    with open(tmp_path / "report.json", "wb") as report:
+        reader = subprocess.Popen(["cat"], stdin=process.stdout, stdout=report)
+        assert process.stdout is not None
+        process.stdout.close()
+        reader.wait(timeout=TIMEOUT)
+    assert process.wait(timeout=TIMEOUT) == clean.returncode == 1
+    assert (tmp_path / "report.json").read_text(encoding="utf-8") == clean.stdout
+
+
 def test_o_error_in_japanese(tmp_path: Path) -> None:
     result = riskcheck("check", CASE, "-o", str(tmp_path / "missing" / "r.json"), env={"LANGUAGE": "ja"})
     assert result.returncode == 2
