@@ -28,7 +28,6 @@ a real worker by its pid; nothing here exists for them.
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
 import gc
 import multiprocessing
@@ -130,6 +129,8 @@ def _die_with(parent: int) -> None:
     """Have the kernel SIGKILL this worker when the supervisor dies (Linux), and leave at once if it
     already has (the worker then belongs to another parent)."""
     if sys.platform.startswith("linux"):
+        import ctypes  # here, not at the top: only workers need it
+
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):  # no prctl in this C library: the parent check below still holds
