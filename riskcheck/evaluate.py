@@ -32,9 +32,9 @@ class Checker:
         self.rules: dict[str, Rule] = {rule.id: rule for pack in packs for rule in pack.rules}
         self.matcher = Matcher({rid: rule.compiled.ruleset_rule for rid, rule in self.rules.items()})
         self.makers = {rid: findings.FindingMaker(rule, lang, redact) for rid, rule in self.rules.items()}
-        self.lang = lang
         self.waivers = extra_waivers or []
         self.today = today or date.today()
+        self.lang = lang
         self.redact = redact
         self.max_bytes = max_bytes
 

@@ -73,9 +73,13 @@ def test_japanese_and_english_texts() -> None:
 
 
 @pytest.mark.parametrize(("env", "expected"), [({"LANG": "ja_JP.UTF-8"}, "ja"), ({"LANG": "en_US.UTF-8"}, "en"),
-                                               ({"LC_ALL": "ja_JP.UTF-8", "LANG": "C"}, "ja")])
+                                               ({"LC_ALL": "ja_JP.UTF-8", "LANG": "C"}, "ja"),
+                                               ({"LANGUAGE": "ja", "LANG": "C.UTF-8"}, "ja"),
+                                               ({"LANGUAGE": "fr:ja_JP", "LANG": "en_US.UTF-8"}, "ja"),
+                                               ({"LANGUAGE": "en", "LANG": "ja_JP.UTF-8"}, "en"),
+                                               ({"LC_MESSAGES": "ja_JP.UTF-8"}, "ja"), ({}, "en")])
 def test_language_defaults_to_the_locale(env: dict[str, str], expected: str) -> None:
-    clean = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "", **env}
+    clean = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "", **env}
     result = run_cli("check", str(EXAMPLES / "role-promise-by-department-head.yaml"), "--format", "json", env=clean)
     text = json.dumps(json.loads(result.stdout)["cases"][0]["findings"], ensure_ascii=False)
     has_japanese_prose = "確認" in text

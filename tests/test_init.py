@@ -203,7 +203,7 @@ def test_offers_the_check_and_reads_the_answer(tmp_path: Path) -> None:
 def test_end_of_input_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "offer.yaml"
     result = run_cli("init", str(path), "--lang", "en", input=answers("Acme", "Engineer"))
-    assert result.exit_code == 1 and "Aborted" in result.output
+    assert result.exit_code == 130 and "riskcheck: stopped (interrupted)" in result.output
     assert not path.exists() and list(tmp_path.iterdir()) == []
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import functools
 import os
-import signal
 import sys
 import time
 from typing import Any, Iterable, Iterator
 
 import click
 
-from riskcheck.batch import Pool
-from riskcheck.cli.options import evaluation_options, fail, make_checker
-from riskcheck.errors import RiskcheckError
+from riskcheck.batch import CASE_TIMEOUT, Pool
+from riskcheck.cli import say
+from riskcheck.cli.options import Options, evaluation_options
+from riskcheck.i18n import text
 from riskcheck.inputs import CSV_HELP, estimate, expand
 from riskcheck.output import open_output
 from riskcheck.render import formats, prepare, render
@@ -27,47 +27,41 @@ FORMATS = formats("audit")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
               help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file (as '>' would, but never half-written).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
               show_default="number of cores", help="Worker processes.")
+@click.option("--case-timeout", type=click.FloatRange(min=0, min_open=True), default=CASE_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="Longest time one case may take; a case over it is reported as an error and its worker replaced.")
 @evaluation_options
-def audit(inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int, rules: tuple[str, ...],
-          no_default_rules: bool, lang: str, fail_on: str, waivers_file: str | None, redact: bool,
-          today: object) -> None:
+def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int,
+          case_timeout: float) -> None:
     """Check many cases: files, directories, globs, JSON Lines (.jsonl), CSV (.csv); '-' reads JSON Lines.
 
     Every case appears in the report once, as ok, findings or error.
-    Exit code: 0 nothing at or above --fail-on, 1 findings at or above it, 2 any case errored.
+    Exit code: 0 nothing at or above --fail-on, 1 findings at or above it, 2 any case errored,
+    3 internal error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+
+    The html and junit formats keep report rows in anonymous temporary files (in $TMPDIR, else
+    /tmp) until the report is complete: they have no name and vanish when riskcheck ends, however
+    it ends; they hold what the report holds (nothing more under --redact).
     """
-    checker = make_checker(rules, no_default_rules, lang, waivers_file, redact, today)
-    factory = functools.partial(make_checker, rules, no_default_rules, lang, waivers_file, redact, today)
-    pool = Pool(factory, jobs, fail_on, functools.partial(prepare, FORMATS[fmt], fail_on, lang=lang))
+    checker = options.checker()
+    pool = Pool(options.checker, jobs, options.fail_on, functools.partial(prepare, FORMATS[fmt], options.fail_on, lang=options.lang),
+                case_timeout=case_timeout, lang=options.lang)
     cases: Iterable[Any] = pool.run(expand(list(inputs)))
     if sys.stderr.isatty():
         cases = _progress(cases, estimate(list(inputs)))
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        with open_output(output) as out:
-            summary = render(FORMATS[fmt], out, cases, packs=packs_entry(checker.packs), lang=lang,
-                             fail_on=fail_on)
-    except KeyboardInterrupt:
-        click.echo("\nriskcheck: interrupted" + ("; no output file written" if output else ""), err=True)
-        sys.exit(130)
-    except OSError as exc:
-        fail(f"cannot write {output or 'the output'}: {exc.strerror or exc}")
-    except RiskcheckError as exc:
-        fail(exc)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    with open_output(output) as out:
+        summary = render(FORMATS[fmt], out, cases, packs=packs_entry(checker.packs), lang=options.lang,
+                         fail_on=options.fail_on)
     if pool.deaths:
-        click.echo(f"riskcheck: warning: {pool.deaths} worker process(es) died and were replaced; "
-                   "their cases were retried once", err=True)
+        say(text("cli.warning", options.lang, message=text("batch.deaths", options.lang, count=pool.deaths)))
+    if pool.timeouts:
+        say(text("cli.warning", options.lang, message=text("batch.timeouts", options.lang, count=pool.timeouts,
+                                                            seconds=f"{case_timeout:g}")))
     raise SystemExit(exit_code(summary))
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    """SIGTERM stops an audit the way Ctrl-C does: workers stopped, no partial output file."""
-    raise KeyboardInterrupt
 
 
 def _progress(cases: Iterable[Any], total: int | None) -> Iterator[Any]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from riskcheck.cli.options import evaluation_options, fail, make_checker
+from riskcheck.cli.options import Options, evaluation_options
+from riskcheck.errors import RiskcheckError
 from riskcheck.output import open_output
 from riskcheck.render import formats, render_entries
 from riskcheck.report import exit_code, packs_entry
@@ -17,19 +18,20 @@ FORMATS = formats("check")
 @click.argument("case_file", type=click.Path(allow_dash=False))
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
               help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file instead of stdout (as '>' would, but never half-written).")
 @evaluation_options
-def check(case_file: str, fmt: str, output: str | None, rules: tuple[str, ...], no_default_rules: bool,
-          lang: str, fail_on: str, waivers_file: str | None, redact: bool, today: object) -> None:
+def check(options: Options, case_file: str, fmt: str, output: str | None) -> None:
     """Check one case file (YAML or JSON) and list the confirmations still missing.
 
-    Exit code: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input.
+    Exit code: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input or an
+    unwritable -o, 3 internal error.
     """
-    checker = make_checker(rules, no_default_rules, lang, waivers_file, redact, today)
+    checker = options.checker()
     result = checker.check_file(case_file)
     with open_output(output) as out:
-        summary = render_entries(FORMATS[fmt], out, [result.to_dict(fail_on)], packs=packs_entry(checker.packs),
-                                 lang=lang, fail_on=fail_on)
+        summary = render_entries(FORMATS[fmt], out, [result.to_dict(options.fail_on)],
+                                 packs=packs_entry(checker.packs), lang=options.lang, fail_on=options.fail_on)
     if result.error:
-        fail(result.error)
+        raise RiskcheckError(result.error)
     raise SystemExit(exit_code(summary))

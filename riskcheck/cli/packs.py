@@ -6,7 +6,7 @@ import json
 
 import click
 
-from riskcheck.cli.options import default_lang, fail
+from riskcheck.cli.options import fail, lang_option
 from riskcheck.output import open_output
 from riskcheck.render import formats
 
@@ -19,8 +19,7 @@ from riskcheck.render import formats
 @click.option("--waivers", "waiver_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Also check that this waiver file is valid and names known rules; repeatable.")
 @click.option("--no-default-rules", is_flag=True, help="Do not load the shipped packs alongside PATHS.")
-@click.option("--lang", type=click.Choice(["ja", "en"]), default=default_lang, show_default="from locale",
-              help="Language of messages.")
+@lang_option("Language of messages.")
 def validate(paths: tuple[str, ...], cases: tuple[str, ...], waiver_files: tuple[str, ...], no_default_rules: bool,
              lang: str) -> None:
     """Check rule packs (files, pack directories or collections; default: the shipped packs).
@@ -55,9 +54,8 @@ def validate(paths: tuple[str, ...], cases: tuple[str, ...], waiver_files: tuple
                    "pack.yaml names (fixtures:), else the pack's cases/.")
 @click.option("--format", "fmt", type=click.Choice(list(formats("test"))), default="text", show_default=True,
               help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
-@click.option("--lang", type=click.Choice(["ja", "en"]), default=default_lang, show_default="from locale",
-              help="Language of messages.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout (as '>' would, but never half-written).")
+@lang_option("Language of messages.")
 def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[str, ...], fmt: str,
                  output: str | None, lang: str) -> None:
     """Run fixture cases and check the rules they expect to fire and to stay silent.
@@ -99,7 +97,7 @@ def test_command(rules: tuple[str, ...], no_default_rules: bool, cases: tuple[st
 
 @click.command()
 @click.argument("kind", type=click.Choice(["case", "rulepack", "waivers"]))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout (as '>' would, but never half-written).")
 def schema(kind: str, output: str | None) -> None:
     """Print the JSON Schema of a case file, a rule pack file or a waiver file, for editors."""
     from riskcheck.schema import json_schema

@@ -105,7 +105,7 @@ class Service:
     def audit_lines(self, items: list[Any], numbers: list[int], lang: str, fail_on: str) -> list[str]:
         """JSON Lines of ``riskcheck audit --format jsonl`` for work items (on the loop); items past the
         batch limit become error entries, so every input still has its line."""
-        from riskcheck.batch import evaluate
+        from riskcheck.batch import item_entry
         from riskcheck.render.jsonl import JsonlRenderer
 
         checker = self.checker(lang)
@@ -116,7 +116,7 @@ class Service:
                 entry = checker.failed(item.default_id, item.source,
                                        text("web.api.batch_limit", lang, limit=f"{limit:,}")).to_dict(fail_on)
             else:
-                entry = evaluate(checker, item, fail_on)
+                entry = item_entry(checker, item, fail_on)
             lines.append(JsonlRenderer.encode(entry, fail_on))
         return lines
 
