@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,7 +150,29 @@ def _parse_json(text: str, source: str, start_line: int | None) -> Document:
         raise InputError(source, f"invalid JSON: {exc}", start_line) from None
     if text.count("[") + text.count("{") > MAX_DEPTH:  # else it cannot nest that deep
         _check_depth(data, source)
+    if _SURROGATE_ESCAPE.search(text):  # json accepts "\udc80" alone; no output could encode it
+        _check_surrogates(data, source, start_line)
     return Document(data, source, {}, start_line)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_surrogates(data: Any, source: str, line: int | None) -> None:
+    """Refuse a lone surrogate (half of a UTF-16 pair, not a character) in any key or value."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            code = ord(_SURROGATE.search(value).group())  # type: ignore[union-attr]
+            raise InputError(source, f"invalid JSON: \\u{code:04x} is half of a character pair (a lone "
+                                     "surrogate), not a character", line)
 
 
 def _check_depth(data: Any, source: str) -> None:

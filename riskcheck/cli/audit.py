@@ -14,7 +14,9 @@ import click
 from riskcheck.batch import Pool
 from riskcheck.cli.options import evaluation_options, fail, make_checker
 from riskcheck.errors import RiskcheckError
-from riskcheck.inputs import CSV_HELP, estimate, expand
+from riskcheck.i18n import text
+from riskcheck.inputs import Inputs, Options
+from riskcheck.inputs.help import TABLE_HELP
 from riskcheck.output import open_output
 from riskcheck.render import prepare, render
 from riskcheck.render.audit_html import AuditHtmlRenderer
@@ -30,18 +32,22 @@ FORMATS = {"text": AuditTextRenderer, "json": JsonRenderer, "jsonl": JsonlRender
 """The views ``audit`` offers of its report."""
 
 
-@click.command(epilog="\b\nCSV columns:\n" + CSV_HELP)
+@click.command(epilog="\b\nCSV and xlsx columns:\n" + TABLE_HELP)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
               show_default="number of cores", help="Worker processes.")
+@click.option("--extra-columns", type=click.Choice(["error", "ignore"]), default="error", show_default=True,
+              help="A CSV/xlsx column riskcheck does not know: an error on every row, or ignored (listed once "
+                   "on stderr). Columns headed '#...' or 'メモ...' are notes, always ignored.")
 @evaluation_options
-def audit(inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int, rules: tuple[str, ...],
+def audit(inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int, extra_columns: str, rules: tuple[str, ...],
           no_default_rules: bool, lang: str, fail_on: str, waivers_file: str | None, redact: bool,
           today: object) -> None:
-    """Check many cases: files, directories, globs, JSON Lines (.jsonl), CSV (.csv); '-' reads JSON Lines.
+    """Check many cases: files, directories, globs, JSON Lines (.jsonl), CSV (.csv), Excel (.xlsx, .xlsm);
+    '-' reads JSON Lines.
 
     Every case appears in the report once, as ok, findings or error.
     Exit code: 0 nothing at or above --fail-on, 1 findings at or above it, 2 any case errored.
@@ -49,9 +55,10 @@ def audit(inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int, rule
     checker = make_checker(rules, no_default_rules, lang, waivers_file, redact, today)
     factory = functools.partial(make_checker, rules, no_default_rules, lang, waivers_file, redact, today)
     pool = Pool(factory, jobs, fail_on, functools.partial(prepare, FORMATS[fmt], fail_on))
-    cases: Iterable[Any] = pool.run(expand(list(inputs)))
+    sources = Inputs(list(inputs), Options(extra_columns, lang, lambda line: click.echo(line, err=True)))
+    cases: Iterable[Any] = pool.run(sources.items())
     if sys.stderr.isatty():
-        cases = _progress(cases, estimate(list(inputs)))
+        cases = _progress(cases, sources.estimate())
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         with open_output(output) as out:
@@ -66,6 +73,8 @@ def audit(inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int, rule
         fail(exc)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if sources.options.blank_rows:
+        click.echo(text("input.blank_rows", lang, count=sources.options.blank_rows), err=True)
     if pool.deaths:
         click.echo(f"riskcheck: warning: {pool.deaths} worker process(es) died and were replaced; "
                    "their cases were retried once", err=True)
