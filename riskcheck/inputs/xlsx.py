@@ -3,13 +3,14 @@
 Every sheet whose first non-blank row names case columns is read, with the CSV's columns and
 rules (``table.py``); other sheets (an explanation, a list of choices) are skipped with a notice,
 never guessed at. Native numbers, dates and booleans become the values the case model expects.
-The workbook is streamed (openpyxl's read-only mode), so memory stays flat however many rows it
-has. Items are named ``book.xlsx:Sheet:row``.
+The workbook is opened with openpyxl (read-only: sheets, shared strings, date styles) and each
+sheet's rows are streamed, so memory stays flat however many rows it has. Items are named ``book.xlsx:Sheet:row``.
 """
 
 from __future__ import annotations
 
 import warnings
+from datetime import datetime
 from itertools import islice
 from typing import Any, Iterator
 
@@ -49,7 +50,7 @@ def items(path: str, options: Options) -> Iterator[Item]:
             matched, skipped = 0, []
             for sheet in book.worksheets:
                 sheet.reset_dimensions()  # a wrong recorded size must not cut rows off
-                rows = _rows(sheet, path, lang)
+                rows = _rows(book, sheet, path, lang)
                 header = None
                 for line, cells in rows:
                     if isinstance(cells, str) or not all(table.is_blank(cell) for cell in cells):
@@ -72,9 +73,11 @@ def items(path: str, options: Options) -> Iterator[Item]:
             book.close()
 
 
-def _rows(sheet: Any, path: str, lang: str) -> Iterator[tuple[int, Any]]:
+def _rows(book: Any, sheet: Any, path: str, lang: str) -> Iterator[tuple[int, Any]]:
     """``(row number, cells)`` of a sheet; a workbook that breaks part-way ends with an error row."""
-    source = sheet.iter_rows(values_only=True)
+    fast = _FAST and all(hasattr(book, name) for name in ("_archive", "_date_formats", "shared_strings", "epoch")) \
+        and hasattr(sheet, "_worksheet_path")  # openpyxl's read-only internals, pinned in pyproject.toml
+    source = _fast_rows(book, sheet) if fast else sheet.iter_rows(values_only=True)
     number = 0
     while True:
         quiet = _quiet()
@@ -87,9 +90,78 @@ def _rows(sheet: Any, path: str, lang: str) -> Iterator[tuple[int, Any]]:
             quiet.__exit__(None, None, None)
         if not batch:
             return
-        for cells in batch:
-            number += 1
+        for row in batch:
+            if fast:
+                at, cells = row
+                while number + 1 < at:  # rows a workbook leaves out are blank rows
+                    number += 1
+                    yield number, ()
+                number = at
+            else:
+                number, cells = number + 1, row
             yield number, cells
+
+
+_FAST = True
+"""Stream rows with ElementTree's C parser (``_fast_rows``); False: openpyxl's own row reader (about
+three times slower, see ``benchmarks/inputs_throughput.py``)."""
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _V, _IS, _T, _R = (_NS + name for name in ("row", "v", "is", "t", "r"))
+
+
+def _fast_rows(book: Any, sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    """``(row number, values)`` of a sheet in openpyxl's read-only workbook, parsed straight from the
+    sheet's XML with its shared strings, date styles and epoch (what openpyxl's reader does per cell,
+    without building a cell object for each)."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.utils.datetime import from_excel
+
+    strings, dates, epoch = book.shared_strings, book._date_formats, book.epoch
+    columns: dict[str, int] = {}
+    number = 0
+    with book._archive.open(sheet._worksheet_path) as xml:
+        for _, element in iterparse(xml):
+            if element.tag != _ROW:
+                continue
+            number = int(element.get("r") or number + 1)
+            values: list[Any] = []
+            for cell in element:
+                ref = cell.get("r")
+                if ref:
+                    letters = ref.rstrip("0123456789")
+                    index = columns.get(letters)
+                    if index is None:
+                        index = columns[letters] = column_index_from_string(letters) - 1
+                    if index > len(values):
+                        values.extend([None] * (index - len(values)))
+                kind = cell.get("t", "n")
+                v = cell.findtext(_V)
+                if kind == "inlineStr":
+                    inline = cell.find(_IS)
+                    value: Any = None if inline is None else "".join(
+                        t.text or "" for t in [inline.find(_T), *(r.find(_T) for r in inline.iter(_R))] if t is not None)
+                elif v is None:
+                    value = None
+                elif kind == "s":
+                    value = strings[int(v)]
+                elif kind == "b":
+                    value = v.strip() not in ("0", "false")
+                elif kind == "n":
+                    number_value = float(v)
+                    if int(cell.get("s", 0)) in dates:
+                        value = from_excel(number_value, epoch)
+                    else:
+                        value = int(number_value) if number_value.is_integer() and "." not in v and "E" not in v.upper() \
+                            else number_value
+                elif kind == "d":
+                    value = datetime.fromisoformat(v.rstrip("Z"))
+                else:  # str (a formula's text), e (an error such as #N/A)
+                    value = v
+                values.append(value)
+            element.clear()
+            yield number, values
 
 
 def _one_line(exc: BaseException) -> str:
