@@ -84,6 +84,8 @@ class _Lines:
         return self.decode(number, raw)
 
     def decode(self, number: int, raw: bytes) -> str:
+        if b"\x00" in raw:  # binary, or UTF-16 (Excel's "Unicode text")
+            raise _Broken(number, text("input.csv.nul", self.lang))
         if raw.isascii():
             return raw.decode("ascii")
         for encoding in ENCODINGS if self.encoding is None else (self.encoding,):

@@ -25,6 +25,8 @@ ID_KEYS = frozenset({"id", "riskcheck"})
 SECTIONS = ("candidate", "offer", "terms")
 FALSE_WORDS = frozenset({"false", "no", "0"})
 """A ``received`` cell meaning "not received"."""
+EXCEL_BOOLEANS = {"TRUE": True, "FALSE": False}
+"""A boolean as Excel saves it in a CSV; the case model reads one as yes / no where it asks for that."""
 
 Cells = dict[str, Any]
 
@@ -248,6 +250,8 @@ def convert(kind: str, value: Any) -> Any:
         return [part.strip() for part in C.LIST_SEPARATORS.split(value) if part.strip()]
     if kind == C.DATE_OR_FALSE and value.lower() in FALSE_WORDS:
         return False
+    if kind == C.CHOICE and value.upper() in EXCEL_BOOLEANS:  # Excel writes a boolean cell as TRUE / FALSE
+        return EXCEL_BOOLEANS[value.upper()]
     if kind == C.INTEGER and value.isdigit():
         return int(value)
     return value
