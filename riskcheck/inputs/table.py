@@ -79,6 +79,8 @@ class Header:
             if header != key:
                 self.names[key] = header
         self.known = bool(self.read)
+        self.keys = dict(self.read)
+        """cell index -> key."""
         if unknown and options.extra_columns == "ignore":
             self.skipped.update(index for index, _ in unknown)
             listed = ", ".join(f"{header} ({C.excel_letter(index)})" for index, header in unknown)
@@ -117,22 +119,42 @@ def items(records: Iterator[tuple[int, Any]], path: str, options: Options, part:
         if isinstance(cells, str):
             yield error_item(path, cells, line, part)
             continue
-        if all(is_blank(cell) for cell in cells):
-            if header is not None:
-                options.blank_rows += 1
-            continue
         if header is None:
-            header = Header(cells, options, strict_width)
-            if header.ignored:
-                options.notify(text("input.table.ignored", lang, where=path if part is None else f"{path}:{part}",
-                                    columns=header.ignored))
+            if not all(is_blank(cell) for cell in cells):
+                header = Header(cells, options, strict_width)
+                if header.ignored:
+                    options.notify(text("input.table.ignored", lang, columns=header.ignored,
+                                        where=path if part is None else f"{path}:{part}"))
             continue
-        yield row_item(header, line, cells, path, part, lang)
+        item = row_item(header, line, cells, path, part, lang)
+        if item is None:
+            options.blank_rows += 1
+        else:
+            yield item
 
 
 def row_item(header: Header, line: int, cells: list[Any] | tuple[Any, ...], path: str, part: str | None,
-             lang: str) -> Item:
-    """One row as an item, or as the error that stands in for it."""
+             lang: str) -> Item | None:
+    """One row as an item, or as the error that stands in for it; None for a blank row."""
+    values: Cells = {}
+    stray = None  # the first non-blank cell under no header
+    blank = True
+    keys = header.keys
+    for index, value in enumerate(cells):
+        if value is None:
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                continue
+        blank = False
+        key = keys.get(index)
+        if key is not None:
+            values[key] = value
+        elif stray is None and index not in header.skipped:
+            stray = index
+    if blank:
+        return None
     if header.strict_width and len(cells) > header.width:
         return error_item(path, text("input.table.too_many_cells", lang, cells=len(cells), columns=header.width),
                           line, part)
@@ -144,15 +166,8 @@ def row_item(header: Header, line: int, cells: list[Any] | tuple[Any, ...], path
         listed = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
         return error_item(path, text("input.table.too_few_cells", lang, cells=len(cells), columns=header.width,
                                      missing=listed or "-"), line, part)
-    values: Cells = {}
-    for index, key in header.read:
-        if index < len(cells) and not is_blank(cells[index]):
-            value = cells[index]
-            values[key] = value.strip() if isinstance(value, str) else value
-    read = {index for index, _ in header.read}
-    for index, value in enumerate(cells):
-        if index not in read and index not in header.skipped and not is_blank(value):
-            return error_item(path, text("input.table.no_header", lang, letter=C.excel_letter(index)), line, part)
+    if stray is not None:
+        return error_item(path, text("input.table.no_header", lang, letter=C.excel_letter(stray)), line, part)
     if values.keys() <= ID_KEYS:
         return error_item(path, text("input.table.empty_row", lang), line, part)
     return Item(path, line, READER, (values, header.names), part=part)
