@@ -19,65 +19,38 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+from audit_throughput import Run  # noqa: E402
+from audit_throughput import audit as measured_audit  # noqa: E402
 from generate_cases import make_case  # noqa: E402
 
 from riskcheck.inputs.columns import resolve  # noqa: E402
-
-RISKCHECK = [sys.executable, "-m", "riskcheck"]
-
-
-class Run(NamedTuple):
-    seconds: float
-    rss: int
-    """Peak resident size of the largest process, KiB."""
+from riskcheck.inputs.table import row_of  # noqa: E402
 
 
 def audit(path: str, jobs: int, cases: int, directory: str) -> Run:
-    """One ``riskcheck audit --format jsonl`` run as a subprocess, measured; every case must come out."""
-    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-             "code = subprocess.run(sys.argv[1:]).returncode; u = resource.getrusage(resource.RUSAGE_CHILDREN); "
-             "print(time.perf_counter() - t, u.ru_maxrss, code)")
-    out = os.path.join(directory, "out.jsonl")
-    result = subprocess.run([sys.executable, "-c", probe, *RISKCHECK, "audit", path, "--jobs", str(jobs),
-                             "--format", "jsonl", "-o", out], capture_output=True, text=True, check=True)
-    seconds, rss, code = result.stdout.split()
-    if code not in ("0", "1", "2"):
-        raise SystemExit(f"audit failed with exit code {code}: {result.stderr}")
-    with open(out, "rb") as report:
-        if sum(1 for _ in report) != cases:
+    """One measured ``riskcheck audit --format json`` (``audit_throughput.audit``); every case must come out."""
+    run = measured_audit(path, jobs, "json", directory)
+    with open(os.path.join(directory, "out.json"), encoding="utf-8") as report:
+        if json.load(report)["summary"]["cases"] != cases:
             raise SystemExit(f"audit of {path} lost cases")
-    return Run(float(seconds), int(rss))
+    return run
 
 
 def flat(case: dict[str, Any]) -> dict[str, Any]:
-    """A case as one table row by column key, values in their native types (lists joined by ';')."""
-    row: dict[str, Any] = {}
-
-    def put(key: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for inner, item in value.items():
-                put(f"{key}.{inner}" if key else inner, item)
-        elif isinstance(value, list):
-            row[key] = ";".join(map(str, value))
-        else:
-            row[key] = value
-
-    put("", {k: case[k] for k in ("riskcheck", "id", "candidate", "offer", "terms") if k in case})
-    for group, prefix in (("people", "person"), ("promises", "promise"), ("documents", "document")):
-        for n, item in enumerate(case.get(group, []), 1):
-            put(f"{prefix}{n}", item)
-    return {key: value for key, value in row.items() if resolve(key)}
+    """A case as one table row in native types, without the keys no column has (``basiss``)."""
+    return {key: value for key, value in row_of(case).items() if resolve(key)}
 
 
 def write_inputs(n: int, directory: str) -> tuple[str, str]:
@@ -99,7 +72,7 @@ def write_inputs(n: int, directory: str) -> tuple[str, str]:
     sheet.write_row(0, 0, columns)
     for number, row in enumerate(rows, 1):
         for index, column in enumerate(columns):
-            value = _native(column, row.get(column))
+            value = row.get(column)
             if isinstance(value, date):
                 sheet.write_datetime(number, index, value, dates)
             elif value is not None:
@@ -110,13 +83,6 @@ def write_inputs(n: int, directory: str) -> tuple[str, str]:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _native(column: str, value: Any) -> Any:
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and column.endswith(
-            ("deadline", "start_date", "received", "ends")):
-        return date.fromisoformat(value)
-    return value
 
 
 READ = {
@@ -151,7 +117,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         paths = dict(zip(("csv", "xlsx"), write_inputs(args.cases, directory)))
-        best = {(kind, jobs): Run(float("inf"), 0) for kind in paths for jobs in (1, 2)}
+        best = {(kind, jobs): Run(float("inf"), 0, 0.0) for kind in paths for jobs in (1, 2)}
         for _ in range(args.repeat):  # interleaved, best of each: other load on the machine only slows runs down
             for (kind, jobs) in best:
                 best[kind, jobs] = min(best[kind, jobs], audit(paths[kind], jobs, args.cases, directory))

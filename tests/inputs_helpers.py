@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import yaml
 
 from conftest import EXAMPLES, run_cli
 from riskcheck.inputs.columns import resolve
+from riskcheck.inputs.table import row_of
 
 
 def example_cases() -> list[dict[str, Any]]:
@@ -20,38 +20,10 @@ def example_cases() -> list[dict[str, Any]]:
 
 
 def flatten(case: dict[str, Any], native: bool = False) -> dict[str, Any]:
-    """A case as one table row by column key; ``native`` keeps numbers, dates and booleans for a workbook."""
-    row: dict[str, Any] = {}
-
-    def put(key: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for inner, item in value.items():
-                put(f"{key}.{inner}" if key else inner, item)
-        elif isinstance(value, list):
-            row[key] = ";".join(map(str, value))
-        elif native:
-            row[key] = date.fromisoformat(value) if isinstance(value, str) and _is_date(value) else value
-        else:
-            row[key] = str(value).lower() if isinstance(value, bool) else str(value)
-
-    for key in ("id", "riskcheck"):
-        if key in case:
-            put(key, case[key])
-    for key in ("candidate", "offer", "terms"):
-        put(key, case.get(key, {}))
-    for group, prefix in (("people", "person"), ("promises", "promise"), ("documents", "document")):
-        for n, item in enumerate(case.get(group, []), 1):
-            put(f"{prefix}{n}", item)
+    """A case as one table row by column key (``riskcheck.inputs.table.row_of``), every column known."""
+    row = row_of(case, native)
     assert all(resolve(key) for key in row), [key for key in row if not resolve(key)]
     return row
-
-
-def _is_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
 
 
 def columns_of(rows: list[dict[str, Any]]) -> list[str]:

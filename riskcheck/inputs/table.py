@@ -270,3 +270,32 @@ def convert(kind: str, value: Any) -> Any:
     if kind == C.INTEGER and value.isdigit():
         return int(value)
     return value
+
+
+# --- the other way: a case as a row (tests, benchmarks, exports) -----------------------------------------
+
+def row_of(case: dict[str, Any], native: bool = True) -> dict[str, Any]:
+    """A case (as loaded from YAML or JSON) as one table row by column key; lists joined by ``;``.
+    ``native``: numbers, booleans and dates (``date`` objects) as a workbook holds them; else text as
+    a CSV holds it."""
+    row: dict[str, Any] = {}
+
+    def put(key: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for inner, item in value.items():
+                put(f"{key}.{inner}" if key else inner, item)
+        elif isinstance(value, list):
+            row[key] = ";".join(map(str, value))
+        elif not native:
+            row[key] = str(value).lower() if isinstance(value, bool) else str(value)
+        elif isinstance(value, str) and C.resolve(key) is not None and \
+                C.resolve(key)[0].kind in (C.DATE, C.DATE_OR_FALSE):  # type: ignore[index]
+            row[key] = date.fromisoformat(value)
+        else:
+            row[key] = value
+
+    put("", {key: case[key] for key in ("id", "riskcheck", "candidate", "offer", "terms") if key in case})
+    for prefix, group in C.GROUPS.items():
+        for n, item in enumerate(case.get(group, []), 1):
+            put(f"{prefix}{n}", item)
+    return row
