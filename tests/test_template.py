@@ -83,3 +83,12 @@ def test_xlsx_needs_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "-o FILE.xlsx" in result.stderr
     result = run_cli("template", "--format", "csv", "-o", str(tmp_path / "missing" / "t.csv"), "--lang", "en")
     assert result.exit_code == 2 and result.stderr.startswith("riskcheck: error: cannot write ")
+
+
+def test_the_docs_list_every_column_as_the_catalogue_does() -> None:
+    from conftest import ROOT
+    from riskcheck.inputs.help import columns_markdown
+
+    docs = (ROOT / "docs" / "inputs.md").read_text(encoding="utf-8")
+    assert docs.rstrip().endswith(columns_markdown()), "regenerate the table: python -c 'from riskcheck.inputs.help " \
+        "import columns_markdown; print(columns_markdown())'"

@@ -46,7 +46,8 @@ class Column:
         """The key of one concrete column: ``promise{n}.topic`` -> ``promise2.topic``."""
         return self.key.replace("{n}", str(n)) if self.group else self.key
 
-    def header(self, lang: str, n: int | None = None) -> str:
+    def header(self, lang: str, n: int | str | None = None) -> str:
+        """The column's header in ``lang`` (``n`` fills a group's number; ``'{n}'`` keeps the placeholder)."""
         return text(f"column.{self.key.replace('{n}', '')}.header", lang, n=n if n is not None else 1)
 
     def help(self, lang: str) -> str:

@@ -25,3 +25,14 @@ def _table_help() -> str:
 
 
 TABLE_HELP = _table_help()
+
+
+def columns_markdown() -> str:
+    """The column table of ``docs/inputs.md`` (kept in step by ``tests/test_template.py``)."""
+    from riskcheck.i18n import text
+
+    lines = ["| English header | Japanese header | kind | values |", "| --- | --- | --- | --- |"]
+    for column in COLUMNS:
+        values = ", ".join(f"`{choice}`" for choice in column.choices) or text(f"template.kind.{column.kind}", "en")
+        lines.append(f"| `{column.key}` | {column.header('ja', '{n}')} | {column.kind} | {values} |")
+    return "\n".join(lines)
