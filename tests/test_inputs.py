@@ -383,3 +383,21 @@ def test_japanese_and_english_headers_mix_per_column(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.csv", "案件ID,選考段階\nr1,someday\n")
     _, entries, _ = audit(bad)
     assert entries[0]["error"].startswith(f"{bad}:2: column 選考段階: Input should be")
+
+
+def test_a_header_that_cannot_be_read_makes_no_row_the_header(tmp_path: Path) -> None:
+    path = write(tmp_path, "h.csv", 'id,"offer.company\nr1,A\nr2,B\n')
+    _, entries, _ = audit(path)
+    assert [(Path(e["source"]).name, e["status"]) for e in entries] == [
+        ("h.csv:1", "error"), ("h.csv:2", "error"), ("h.csv:3", "error")]
+    assert "header row" in entries[1]["error"]
+
+
+def test_stdin_closed_is_an_error_entry() -> None:
+    proc = subprocess.run([sys.executable, "-m", "riskcheck", "audit", "-", "--format", "jsonl", "--jobs", "1",
+                           "--lang", "en"], stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=ROOT,
+                          timeout=60)
+    assert proc.returncode == 2 and "holds no case" in proc.stdout
+    proc = subprocess.run(f"{sys.executable} -m riskcheck audit - --format jsonl --jobs 1 --lang en <&-",
+                          shell=True, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "standard input is closed" in proc.stdout

@@ -29,6 +29,8 @@ MESSAGES: dict[str, str] = {
     "input.csv.bad_encoding": "neither UTF-8 nor Shift_JIS (cp932) text (byte {byte}); save as \"CSV UTF-8\"",
     "input.csv.not_utf8": "not UTF-8 text (byte {byte}) in a file read as UTF-8; save as \"CSV UTF-8\"",
     "input.csv.not_cp932": "not Shift_JIS (cp932) text (byte {byte}) in a file read as Shift_JIS; save as \"CSV UTF-8\"",
+    "input.table.header_unreadable": "the header row (the first row) cannot be read, so no row is; fix it first",
+    "input.stdin_closed": "standard input is closed; nothing to read",
     "input.csv.nul": "binary data (NUL bytes), not a line of CSV text (UTF-16?); save as \"CSV UTF-8\"",
     "input.csv.invalid": "invalid CSV at line {line}: {problem}",
     "input.csv.record_too_long": "the row runs on past {lines:,} lines or {limit:,} bytes",

@@ -29,6 +29,8 @@ MESSAGES: dict[str, str] = {
     "input.csv.bad_encoding": "UTF-8 でも Shift_JIS（cp932）でもありません（バイト {byte}）。「CSV UTF-8」で保存してください",
     "input.csv.not_utf8": "UTF-8 として読んでいるファイルに UTF-8 でない文字があります（バイト {byte}）。「CSV UTF-8」で保存してください",
     "input.csv.not_cp932": "Shift_JIS として読んでいるファイルに Shift_JIS でない文字があります（バイト {byte}）。「CSV UTF-8」で保存してください",
+    "input.table.header_unreadable": "見出し行（最初の行）を読めないため、この行も読めません。まず見出し行を直してください",
+    "input.stdin_closed": "標準入力が閉じられていて、読むものがありません",
     "input.csv.nul": "バイナリデータ（NUL バイト）で、CSV のテキスト行ではありません（UTF-16？）。「CSV UTF-8」で保存してください",
     "input.csv.invalid": "CSV として読めません（{line}行目）: {problem}",
     "input.csv.record_too_long": "行が {lines:,} 行または {limit:,} バイトを超えて続いています",

@@ -71,8 +71,11 @@ class Inputs:
             if error is not None:
                 yield error_item(path, error)
             elif path == STDIN:
-                yield from _counted(jsonl.stream(self.stdin or sys.stdin.buffer, STDIN_NAME, self.options),
-                                    STDIN_NAME, self.options.lang)
+                stream = self.stdin or (sys.stdin.buffer if sys.stdin is not None else None)
+                if stream is None:  # started with stdin closed (<&-)
+                    yield error_item(STDIN_NAME, text("input.stdin_closed", self.options.lang))
+                    continue
+                yield from _counted(jsonl.stream(stream, STDIN_NAME, self.options), STDIN_NAME, self.options.lang)
             else:
                 yield from _file(path, self.options)
 

@@ -115,9 +115,15 @@ def items(records: Iterator[tuple[int, Any]], path: str, options: Options, part:
     """The items of a table: ``records`` are ``(line, cells)`` or ``(line, error message)``; the first
     non-blank row is the header unless ``header`` is given."""
     lang = options.lang
+    unreadable_header = False
     for line, cells in records:
         if isinstance(cells, str):
             yield error_item(path, cells, line, part)
+            unreadable_header = unreadable_header or header is None
+            continue
+        if unreadable_header:  # never guess that a later row is the header
+            if not all(is_blank(cell) for cell in cells):
+                yield error_item(path, text("input.table.header_unreadable", lang), line, part)
             continue
         if header is None:
             if not all(is_blank(cell) for cell in cells):
