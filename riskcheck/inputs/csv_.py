@@ -127,7 +127,7 @@ def records(handle: IO[bytes], lang: str) -> Iterator[tuple[int, Any]]:
                 if width is None and any(cell.strip() for cell in row):
                     width = len(row)
                 if end > start and width is not None and len(row) != width and row != [""] * len(row):
-                    yield start, _stray_quote(lines, start, width, lang, text("input.csv.cells_after_quote", lang,
+                    yield start, _stray_quote(lines, start, lang, text("input.csv.cells_after_quote", lang,
                                                                                 cells=len(row), columns=width,
                                                                                 end=end))
                     break
@@ -137,19 +137,19 @@ def records(handle: IO[bytes], lang: str) -> Iterator[tuple[int, Any]]:
         except csv.Error as exc:
             start = lines.record_start
             if lines.number > start:
-                yield start, _stray_quote(lines, start, width, lang, text("input.csv.invalid", lang, problem=exc,
+                yield start, _stray_quote(lines, start, lang, text("input.csv.invalid", lang, problem=exc,
                                                                           line=lines.number))
             else:
                 yield start, text("input.csv.invalid", lang, problem=exc, line=start)
         except _Broken as broken:
             start = lines.record_start
             if broken.number > start:
-                yield start, _stray_quote(lines, start, width, lang, broken.message)
+                yield start, _stray_quote(lines, start, lang, broken.message)
             else:
                 yield start, broken.message
 
 
-def _stray_quote(lines: _Lines, start: int, width: int | None, lang: str, why: str) -> str:
+def _stray_quote(lines: _Lines, start: int, lang: str, why: str) -> str:
     """The message for a record whose quoted cell, opened on line ``start``, could not be read; reading
     restarts on the line after ``start``."""
     offset = lines.resume
