@@ -97,8 +97,10 @@ READ = {
 
 def read_alone(reader: str, path: str) -> tuple[float, int, int] | None:
     """Rows/s, peak RSS (KiB) and rows of one reader over ``path`` in a fresh process; None if not installed."""
-    code = ("import resource, sys, time; path = sys.argv[1]; t = time.perf_counter()\n" + READ[reader] +
-            "\nprint(n / (time.perf_counter() - t), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, n)")
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would include this (big) process's
+    code = ("import sys, time; path = sys.argv[1]; t = time.perf_counter()\n" + READ[reader] +
+            "\nhwm = [line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')]"
+            "\nprint(n / (time.perf_counter() - t), hwm[0] if hwm else 0, n)")
     result = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True)
     if result.returncode:
         if "ModuleNotFoundError" in result.stderr:
