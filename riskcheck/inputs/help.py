@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from riskcheck.inputs.columns import COLUMNS, TEMPLATE_GROUPS
 
 
@@ -16,7 +18,7 @@ def _table_help() -> str:
     lines = ["One row per case; the first row names the columns (English or Japanese headers, any order);",
              "an empty cell means unknown; '#...' and 'メモ...' columns are notes. `riskcheck template` writes",
              "a CSV or xlsx template with every column (xlsx: drop-down lists, an explanation sheet).",
-             "  " + ", ".join(plain)]
+             *textwrap.wrap(", ".join(plain), 96, initial_indent="  ", subsequent_indent="  ")]
     lines += [f"  {group}<N>.{{{', '.join(fields)}}}" for group, fields in groups.items()]
     lines += [f"N counts from 1 (the template has {', '.join(f'{n} {g}' for g, n in TEMPLATE_GROUPS.items())}).",
               "List cells (confirmed_by, covers, stated_months) are separated by ';'. Booleans: true/false.",
