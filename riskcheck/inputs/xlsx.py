@@ -106,7 +106,7 @@ _FAST = True
 """Stream rows with ElementTree's C parser (``_fast_rows``); False: openpyxl's own row reader (about
 three times slower, see ``benchmarks/inputs_throughput.py``)."""
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _V, _IS, _T, _R = (_NS + name for name in ("row", "v", "is", "t", "r"))
+_ROW, _V, _IS, _T, _R, _SHEET_DATA = (_NS + name for name in ("row", "v", "is", "t", "r", "sheetData"))
 
 
 def _fast_rows(book: Any, sheet: Any) -> Iterator[tuple[int, list[Any]]]:
@@ -122,7 +122,12 @@ def _fast_rows(book: Any, sheet: Any) -> Iterator[tuple[int, list[Any]]]:
     columns: dict[str, int] = {}
     number = 0
     with book._archive.open(sheet._worksheet_path) as xml:
-        for _, element in iterparse(xml):
+        rows_parent = None
+        for event, element in iterparse(xml, ("start", "end")):
+            if event == "start":
+                if element.tag == _SHEET_DATA:
+                    rows_parent = element
+                continue
             if element.tag != _ROW:
                 continue
             number = int(element.get("r") or number + 1)
@@ -160,7 +165,8 @@ def _fast_rows(book: Any, sheet: Any) -> Iterator[tuple[int, list[Any]]]:
                 else:  # str (a formula's text), e (an error such as #N/A)
                     value = v
                 values.append(value)
-            element.clear()
+            if rows_parent is not None:
+                rows_parent.clear()  # drop the finished row itself, not just its cells: memory stays flat
             yield number, values
 
 
