@@ -27,7 +27,7 @@ from riskcheck.engine import Match
 from riskcheck.errors import RiskcheckError
 from riskcheck.evaluate import Checker
 from riskcheck.facts import build
-from riskcheck.inputs import expand
+from riskcheck.inputs import document, expand
 from riskcheck.loading import Document, parse
 from riskcheck.render import prepare
 from riskcheck.render.jsonl import JsonlRenderer
@@ -69,7 +69,7 @@ def main() -> None:
         items = list(expand([path]))
         floor_checker, payloads = floor_payloads(path)
     checker = Checker(load_packs(pack_paths([], True)))
-    docs = [parse(item.text or "", item.path, "json", item.line) for item in items]
+    docs = [document(item) for item in items]
     cases = valid_cases(docs)
     facts = [build(case) for case in cases]
     matches = [checker.matcher.match([dict(fact) for fact in case_facts]) for case_facts in facts]
@@ -87,7 +87,7 @@ def main() -> None:
             checker.makers[rule].build(bound, case_facts[0]).to_dict()
 
     stages: dict[str, tuple[Callable[[], object], int]] = {
-        "parse JSON": (each(lambda i: parse(i.text or "", i.path, "json", i.line), items), len(items)),
+        "parse JSON": (each(lambda i: parse(i.data or "", i.path, "json", i.line), items), len(items)),
         "validate (pydantic)": (each(validate, docs), len(docs)),
         "facts": (each(build, cases), len(cases)),
         "match (driver + floor)": (each(lambda fs: checker.matcher.match([dict(f) for f in fs]), facts), len(cases)),

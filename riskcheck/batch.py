@@ -44,8 +44,7 @@ from typing import Any, Callable, Iterable, Iterator
 from riskcheck.errors import STOP_SIGNALS, InputError, RiskcheckError
 from riskcheck.evaluate import Checker
 from riskcheck.i18n import text
-from riskcheck.inputs import Item, row_document
-from riskcheck.loading import parse
+from riskcheck.inputs import Item, document
 from riskcheck.report import CaseResult
 
 FIRST_CHUNK = 8
@@ -79,11 +78,9 @@ def item_entry(checker: Checker, item: Item, fail_on: str) -> Entry:
     """One item's report entry; every problem becomes an error entry naming the file and line."""
     if item.error is not None:
         result = checker.failed(item.default_id, item.source, item.error)
-    elif item.text is None and item.row is None:
-        result = checker.check_file(item.path)
     else:
         try:
-            doc = row_document(item) if item.row is not None else parse(item.text or "", item.path, "json", item.line)
+            doc = document(item, checker.lang)
         except InputError as exc:
             result = checker.failed(item.default_id, item.source, exc)
         else:

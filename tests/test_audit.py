@@ -63,7 +63,7 @@ def mixed(tmp_path: Path) -> tuple[list[str], list[tuple[str, str]]]:
                   '{"riskcheck": 1, "id": "j3", "terms": {"bonus": {"basiss": "none"}}}\n')
     shutil.copy(ROOT / "templates" / "offers.csv", tmp_path / "offers.csv")
     with open(tmp_path / "offers.csv", "a", encoding="utf-8", newline="") as handle:
-        handle.write("offer-0003,Bad Stage KK,,regular,内定\r\n")
+        handle.write("offer-0003,Bad Stage KK,,regular,内定" + "," * 56 + "\r\n")  # a full row: 61 cells
     glob_dir = tmp_path / "glob"
     glob_dir.mkdir()
     shutil.copy(EXAMPLES / "everything-confirmed.yaml", glob_dir / "g1.yaml")

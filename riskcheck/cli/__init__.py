@@ -41,6 +41,7 @@ COMMANDS = {
     "init": "riskcheck.cli.init:init",
     "check": "riskcheck.cli.check:check",
     "audit": "riskcheck.cli.audit:audit",
+    "template": "riskcheck.cli.template:template",
     "validate": "riskcheck.cli.packs:validate",
     "test": "riskcheck.cli.packs:test_command",
     "schema": "riskcheck.cli.packs:schema",

@@ -14,7 +14,9 @@ from riskcheck.batch import CASE_TIMEOUT, Pool
 from riskcheck.cli import say
 from riskcheck.cli.options import Options, evaluation_options
 from riskcheck.i18n import text
-from riskcheck.inputs import CSV_HELP, estimate, expand
+from riskcheck.inputs import Inputs
+from riskcheck.inputs import Options as InputOptions
+from riskcheck.inputs.help import TABLE_HELP
 from riskcheck.output import open_output
 from riskcheck.render import formats, prepare, render
 from riskcheck.report import exit_code, packs_entry
@@ -23,7 +25,7 @@ FORMATS = formats("audit")
 """The views ``audit`` offers of its report."""
 
 
-@click.command(epilog="\b\nCSV columns:\n" + CSV_HELP)
+@click.command(epilog="\b\nCSV and xlsx columns:\n" + TABLE_HELP)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
               help="Output format.")
@@ -34,10 +36,14 @@ FORMATS = formats("audit")
 @click.option("--case-timeout", type=click.FloatRange(min=0, min_open=True), default=CASE_TIMEOUT,
               show_default=True, metavar="SECONDS",
               help="Longest time one case may take; a case over it is reported as an error and its worker replaced.")
+@click.option("--extra-columns", type=click.Choice(["error", "ignore"]), default="error", show_default=True,
+              help="A CSV/xlsx column riskcheck does not know: an error on every row, or ignored (listed once "
+                   "on stderr). Columns headed '#...' or 'メモ...' are notes, always ignored.")
 @evaluation_options
 def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int,
-          case_timeout: float) -> None:
-    """Check many cases: files, directories, globs, JSON Lines (.jsonl), CSV (.csv); '-' reads JSON Lines.
+          case_timeout: float, extra_columns: str) -> None:
+    """Check many cases: files, directories, globs, JSON Lines (.jsonl), CSV (.csv), Excel (.xlsx, .xlsm);
+    '-' reads JSON Lines.
 
     Every case appears in the report once, as ok, findings or error.
     Exit code: 0 nothing at or above --fail-on, 1 findings at or above it, 2 any case errored,
@@ -50,12 +56,15 @@ def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | Non
     checker = options.checker()
     pool = Pool(options.checker, jobs, options.fail_on, functools.partial(prepare, FORMATS[fmt], options.fail_on, lang=options.lang),
                 case_timeout=case_timeout, lang=options.lang)
-    cases: Iterable[Any] = pool.run(expand(list(inputs)))
+    sources = Inputs(list(inputs), InputOptions(extra_columns, options.lang, say))
+    cases: Iterable[Any] = pool.run(sources.items())
     if sys.stderr.isatty():
-        cases = _progress(cases, estimate(list(inputs)))
+        cases = _progress(cases, sources.estimate())
     with open_output(output) as out:
         summary = render(FORMATS[fmt], out, cases, packs=packs_entry(checker.packs), lang=options.lang,
                          fail_on=options.fail_on)
+    if sources.options.blank_rows:
+        say(text("input.blank_rows", options.lang, count=sources.options.blank_rows))
     if pool.deaths:
         say(text("cli.warning", options.lang, message=text("batch.deaths", options.lang, count=pool.deaths)))
     if pool.timeouts:

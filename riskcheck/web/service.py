@@ -167,8 +167,7 @@ def read_items(handle: IO[bytes], fmt: str, name: str) -> Iterator[Any]:
     """The batch's work items from a byte stream, by the same readers as ``riskcheck audit``."""
     from riskcheck import inputs
 
-    reader = inputs._csv_rows if fmt == "csv" else inputs._json_lines  # noqa: SLF001 (see the integration note)
-    return reader(handle, name)
+    return inputs.stream(handle, "csv" if fmt == "csv" else "jsonl", name)
 
 
 def items_in_thread(body: BodyReader, fmt: str, name: str, loop: asyncio.AbstractEventLoop,
