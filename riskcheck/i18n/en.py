@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "pack.topic_hint": "unknown topic '{topic}'; did you mean '{hint}'?",
     "pack.topic": "unknown topic '{topic}'",
     "pack.missing_texts": "missing the '{lang}' texts (message, ask and basis are needed in ja and en)",
+    "pack.evidence_alias": "evidence '{alias}' must name the alias ('as') of a when pattern on one of: {kinds}",
     "pack.in_rule": "rule {rule}: {message}",
     "pack.not_found": "no rule pack here (a pack is a YAML file with name, version and rules, or a directory "
                       "with pack.yaml)",
@@ -641,4 +642,7 @@ MESSAGES: dict[str, str] = {
     "packtest.junit.suites": "riskcheck test {packs}",
     "packtest.junit.coverage": "coverage",
     "packtest.junit.fixtures": "fixtures",
+    # read.ui: a read document in the front ends (findings' evidence, serve, init)
+    "read.ui.evidence": "Evidence: {source}, line {line}: \"{text}\"",
+    "read.ui.evidence_document": "Evidence: the {source} as read",
 }

@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "pack.topic_hint": "トピック '{topic}' はありません。'{hint}' のことですか？",
     "pack.topic": "トピック '{topic}' はありません",
     "pack.missing_texts": "'{lang}' の文章がありません（message、ask、basis を ja と en の両方に書いてください）",
+    "pack.evidence_alias": "evidence の '{alias}' には、when のパターン（{kinds} のいずれか）の別名（as）を指定してください",
     "pack.in_rule": "ルール {rule}: {message}",
     "pack.not_found": "ここにルールパックがありません（パックは name、version、rules を持つ YAML ファイルか、"
                       "pack.yaml のあるディレクトリです）",
@@ -635,4 +636,7 @@ MESSAGES: dict[str, str] = {
     "packtest.junit.suites": "riskcheck test {packs}",
     "packtest.junit.coverage": "カバレッジ",
     "packtest.junit.fixtures": "fixture",
+    # read.ui: 読み取った書面（指摘の根拠、serve、init）
+    "read.ui.evidence": "根拠: {source} {line}行目「{text}」",
+    "read.ui.evidence_document": "根拠: 読み取った{source}",
 }
