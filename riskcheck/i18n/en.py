@@ -645,4 +645,16 @@ MESSAGES: dict[str, str] = {
     # read.ui: a read document in the front ends (findings' evidence, serve, init)
     "read.ui.evidence": "Evidence: {source}, line {line}: \"{text}\"",
     "read.ui.evidence_document": "Evidence: the {source} as read",
+    "read.ui.yes": "yes",
+    "read.ui.no": "no",
+    "read.ui.read_heading": "Read from the {kind}: {count} item(s), each with the line it says it on",
+    "read.ui.row": "  line {line}: {field} = {value}   ({text})",
+    "read.ui.missing": "Legally required items the document does not state: {items}",
+    "read.ui.none_missing": "The document states every legally required item.",
+    "read.ui.conflict": "Differs from your answers: {field} is \"{case}\" in your case, \"{value}\" in the document (line {line}); both are kept",
+    "read.ui.will_fill": "Merging fills {filled} unknown item(s) and keeps your own answers ({conflicts} difference(s) recorded).",
+    "read.ui.init.path": "Do you have the written statement of working conditions (労働条件通知書) as a file (.pdf, .docx, .txt)? Give its path (Enter to skip)",
+    "read.ui.init.merge": "Add what was read to your case?",
+    "read.ui.init.merged": "Added: {filled} item(s) filled, {conflicts} difference(s) recorded.",
+    "read.ui.init.skipped": "Nothing was added.",
 }

@@ -639,4 +639,16 @@ MESSAGES: dict[str, str] = {
     # read.ui: 読み取った書面（指摘の根拠、serve、init）
     "read.ui.evidence": "根拠: {source} {line}行目「{text}」",
     "read.ui.evidence_document": "根拠: 読み取った{source}",
+    "read.ui.yes": "はい",
+    "read.ui.no": "いいえ",
+    "read.ui.read_heading": "{kind}から読み取った内容: {count} 件（それぞれ記載のある行を添えています）",
+    "read.ui.row": "  {line} 行目: {field} = {value}（{text}）",
+    "read.ui.missing": "書面に記載が見当たらない法定の記載事項: {items}",
+    "read.ui.none_missing": "法定の記載事項はすべて記載があります。",
+    "read.ui.conflict": "回答と異なる項目: {field} はケースでは「{case}」、書面 {line} 行目では「{value}」です（両方を残します）",
+    "read.ui.will_fill": "取り込むと、未記入の {filled} 項目を埋めます。あなたの回答は上書きしません（食い違い {conflicts} 件を記録します）。",
+    "read.ui.init.path": "労働条件通知書をファイル（.pdf / .docx / .txt）でお持ちですか？お持ちでしたら、そのパスを入力してください（なければ Enter）",
+    "read.ui.init.merge": "読み取った内容をケースに取り込みますか？",
+    "read.ui.init.merged": "取り込みました: {filled} 項目を記入、食い違い {conflicts} 件を記録しました。",
+    "read.ui.init.skipped": "取り込みませんでした。",
 }
