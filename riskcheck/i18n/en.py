@@ -657,4 +657,18 @@ MESSAGES: dict[str, str] = {
     "read.ui.init.merge": "Add what was read to your case?",
     "read.ui.init.merged": "Added: {filled} item(s) filled, {conflicts} difference(s) recorded.",
     "read.ui.init.skipped": "Nothing was added.",
+    # web.notice: reading a notice on the page (serve)
+    "web.notice.title": "Read your written statement of working conditions (労働条件通知書)",
+    "web.notice.hint": "Choose the file (.pdf with text, .docx or .txt) and read it: you see what it states, line by line, and where it differs from your answers, before anything is added. The file is read in memory and not kept.",
+    "web.notice.label": "Notice file",
+    "web.notice.read": "Read the notice",
+    "web.notice.col.line": "Line",
+    "web.notice.col.field": "Item",
+    "web.notice.col.value": "Value",
+    "web.notice.col.text": "What the document says",
+    "web.notice.conflicts": "Differences from your answers ({count})",
+    "web.notice.no_conflicts": "Nothing it states differs from your answers.",
+    "web.notice.merge": "Add it to my answers and check",
+    "web.notice.none": "Choose a notice file (.pdf, .docx or .txt) first.",
+    "web.notice.bad_reading": "The read notice was not sent back intact; please read the file again.",
 }

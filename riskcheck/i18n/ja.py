@@ -651,4 +651,18 @@ MESSAGES: dict[str, str] = {
     "read.ui.init.merge": "読み取った内容をケースに取り込みますか？",
     "read.ui.init.merged": "取り込みました: {filled} 項目を記入、食い違い {conflicts} 件を記録しました。",
     "read.ui.init.skipped": "取り込みませんでした。",
+    # web.notice: ページで労働条件通知書を読み取る（serve）
+    "web.notice.title": "労働条件通知書を読み取る",
+    "web.notice.hint": "ファイル（文字データのある .pdf、.docx、.txt）を選んで読み取ると、書面の記載内容を行ごとに、また回答と異なる点を、取り込む前に確認できます。ファイルはメモリ上で読み取るだけで、保存しません。",
+    "web.notice.label": "通知書のファイル",
+    "web.notice.read": "通知書を読み取る",
+    "web.notice.col.line": "行",
+    "web.notice.col.field": "項目",
+    "web.notice.col.value": "値",
+    "web.notice.col.text": "書面の記載",
+    "web.notice.conflicts": "回答と異なる項目（{count} 件）",
+    "web.notice.no_conflicts": "回答と異なる記載はありません。",
+    "web.notice.merge": "回答に取り込んでチェックする",
+    "web.notice.none": "先に通知書のファイル（.pdf、.docx、.txt）を選んでください。",
+    "web.notice.bad_reading": "読み取った内容が正しく送られませんでした。もう一度ファイルを読み取ってください。",
 }

@@ -60,3 +60,27 @@ def preview_lines(shown_: Preview, lang: str) -> list[str]:
                    line=c.line) for c in shown_.conflicts]
     lines.append(text("read.ui.will_fill", lang, filled=len(shown_.filled), conflicts=len(shown_.conflicts)))
     return lines
+
+
+def reading_to_json(reading: Reading) -> str:
+    """A reading as compact JSON, for a page to send back with the merge (the server keeps nothing)."""
+    import json
+
+    return json.dumps({"source": reading.source, "kind": reading.kind, "language": reading.language,
+                       "evidence": [[e.field, e.value, e.line, e.text, e.topic] for e in reading.evidence],
+                       "missing": reading.missing}, ensure_ascii=False, separators=(",", ":"))
+
+
+def reading_from_json(raw: str) -> Reading:
+    """The reading a page sent back; ValueError if it is not one (the merged case is validated again)."""
+    import json
+
+    from riskcheck.read.reader import Evidence
+
+    try:
+        data = json.loads(raw)
+        evidence = [Evidence(str(f), v, int(n), str(t), str(topic)) for f, v, n, t, topic in data["evidence"]]
+        return Reading(str(data["source"]), str(data["kind"]), str(data["language"]), evidence,
+                       [str(m) for m in data["missing"]])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"not a reading: {exc}") from None
