@@ -217,7 +217,8 @@ def test_a_notice_uploaded_on_the_japanese_page(browser: Any, server: Server, ar
     submit(page, 'button[value="merge_notice"]')
     rules = set(page.eval_on_selector_all("article.finding", "els => els.map(e => e.dataset.rule)"))
     assert "NOTICE-CONTRADICTS-PROMISE" in rules
-    assert "行目には「【給与】基本給" in page.inner_text('article.finding[data-rule="NOTICE-CONTRADICTS-PROMISE"]')
+    finding = page.inner_text('article.finding[data-rule="NOTICE-CONTRADICTS-PROMISE"]')
+    assert "行目には「【給与】基本給" in finding and "根拠: 労働条件通知書 18行目「【給与】基本給" in finding
     page.screenshot(path=str(artefacts / f"{name}-result.png"), full_page=True)
     assert not problems, problems
     assert context.cookies() == []

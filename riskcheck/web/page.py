@@ -16,7 +16,7 @@ from riskcheck import questions as qs
 from riskcheck.i18n import messages, text
 from riskcheck.questions import DOCUMENT_KINDS, GROUP, Group, Question, name_of
 from riskcheck.report import CaseReport
-from riskcheck.render.sheet import build, severity_text, topic_text, who_text
+from riskcheck.render.sheet import build, evidence_text, severity_text, topic_text, who_text
 from riskcheck.vocabulary import SEVERITIES
 from riskcheck.web.form import MULTI, Values, rows
 
@@ -100,15 +100,17 @@ def notice_section(lang: str, shown: Any = None, reading_json: str = "") -> str:
 def _notice_read(lang: str, shown: Any, reading_json: str) -> str:
     from riskcheck.vocabulary import label
 
-    head = "".join(f"<th scope=\"col\">{t(f'web.notice.col.{c}', lang)}</th>" for c in ("line", "field", "value", "text"))
+    head = "".join(f'<th scope="col">{t(f"web.notice.col.{c}", lang)}</th>' for c in ("line", "field", "value", "text"))
     body = "".join(f"<tr><td>{r.line}</td><td>{escape(r.field)}</td><td>{escape(r.value)}</td>"
                    f"<td>{escape(r.text)}</td></tr>" for r in shown.rows)
-    missing = (f'<p class="missing">{escape(text("read.ui.missing", lang, items=text("read.list_separator", lang).join(shown.missing)))}</p>'
-               if shown.missing else f'<p class="missing">{escape(text("read.ui.none_missing", lang))}</p>')
     from riskcheck.read.preview import shown as words
 
-    conflicts = "".join(f"<li>{escape(text('read.ui.conflict', lang, field=c.field, case=words(c.case, lang), value=words(c.document, lang), line=c.line))}</li>"
-                        for c in shown.conflicts)
+    items = text("read.list_separator", lang).join(shown.missing)
+    missing = text("read.ui.missing", lang, items=items) if shown.missing else text("read.ui.none_missing", lang)
+    missing = f'<p class="missing">{escape(missing)}</p>'
+    differ = [text("read.ui.conflict", lang, field=c.field, case=words(c.case, lang), value=words(c.document, lang),
+                   line=c.line) for c in shown.conflicts]
+    conflicts = "".join(f"<li>{escape(line)}</li>" for line in differ)
     conflicts = (f'<h3>{t("web.notice.conflicts", lang, count=len(shown.conflicts))}</h3><ul class="conflicts">{conflicts}</ul>'
                  if conflicts else f'<p>{t("web.notice.no_conflicts", lang)}</p>')
     return (f'<div class="notice-read" id="notice-read" role="status">'
@@ -325,7 +327,7 @@ def result_page(lang: str, entry: dict[str, Any], case_yaml: str, fail_on: str) 
                     f'<article class="finding {escape(q.severity)}" data-rule="{escape(rules.get((q.topic, q.ask), ""))}" data-topic="{escape(q.topic)}"><header><span class="badge {escape(q.severity)}">'
                     f'{escape(severity_text(q.severity, lang))}</span> <strong>{escape(topic_text(q.topic, lang))}'
                     f'</strong> <span class="form">{escape(form)}</span></header>'
-                    f'<p class="what">{escape(q.message)}</p>'
+                    f'<p class="what">{escape(q.message)}</p>{_evidence(q.evidence, lang)}'
                     f'<blockquote class="say">{escape(q.ask)}</blockquote>'
                     f'<details><summary>{t("web.result.why", lang)}</summary><p>{escape(q.basis)}</p></details>'
                     "</article>")
@@ -336,6 +338,12 @@ def result_page(lang: str, entry: dict[str, Any], case_yaml: str, fail_on: str) 
     parts.append(_downloads(lang, case_yaml, fail_on, edit=True))
     parts.append("</main>")
     return layout(lang, text("web.result.title", lang), "\n".join(parts), f"/?lang={'en' if lang == 'ja' else 'ja'}")
+
+
+def _evidence(evidence: Any, lang: str) -> str:
+    """The read document's line a finding rests on, under its message (nothing without evidence)."""
+    shown = evidence_text(evidence, lang)
+    return f'<p class="evidence">{escape(shown)}</p>' if shown is not None else ""
 
 
 def _downloads(lang: str, case_yaml: str, fail_on: str, edit: bool = False) -> str:
