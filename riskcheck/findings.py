@@ -29,6 +29,9 @@ class Finding:
     """The case item the finding is about, e.g. ``promises[0]``; ``None`` for the case as a whole."""
     waived: dict[str, Any] | None = None
     waiver_expired: dict[str, Any] | None = None
+    evidence: dict[str, Any] | None = None
+    """The read document's line the finding rests on (the rule's ``evidence`` alias): ``source``, ``line``,
+    ``text``; ``None`` for a finding that rests on no read document."""
 
     def sort_key(self) -> tuple[Any, ...]:
         return SEVERITIES.index(self.severity), self.rule, _about_key(self.about), self.message
@@ -38,6 +41,8 @@ class Finding:
         out = {"rule": self.rule, "severity": self.severity, "topic": self.topic,
                "confirm_with": list(self.confirm_with), "form": self.form, "message": self.message,
                "ask": self.ask, "basis": self.basis, "raise_at": self.raise_at, "about": self.about}
+        if self.evidence is not None:
+            out["evidence"] = dict(self.evidence)
         if self.waived is not None:
             out["waived"] = dict(self.waived)
         if self.waiver_expired is not None:
@@ -94,6 +99,7 @@ class FindingMaker:
         texts = rule.text[lang]
         self.texts = [_parse(template, compiled) for template in (rule.topic, texts.message, texts.ask, texts.basis)]
         self.about_alias = next(iter(compiled.aliases), "")
+        self.evidence_alias = rule.evidence
 
     def build(self, bound: dict[str, dict[str, Any]], case_fact: dict[str, Any]) -> Finding:
         """The finding for one match of the rule."""
@@ -103,7 +109,21 @@ class FindingMaker:
         rule = self.rule
         return Finding(rule=rule.id, severity=self.severities[case_fact.get("offer", {}).get("stage")], topic=topic,
                        confirm_with=list(rule.confirm_with), form=rule.form, message=message, ask=ask, basis=basis,
-                       raise_at=rule.raise_at, about=_about(bound.get(self.about_alias, {}).get("id")))
+                       raise_at=rule.raise_at, about=_about(bound.get(self.about_alias, {}).get("id")),
+                       evidence=self._evidence(bound))
+
+    def _evidence(self, bound: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+        """``{source, line, text}`` from the rule's evidence fact: a statement gives its line; a document
+        fact (a read document as a whole) gives its kind only."""
+        if self.evidence_alias is None:
+            return None
+        fact = bound.get(self.evidence_alias, {})
+        evidence: dict[str, Any] = {"source": fact.get("kind")}
+        if fact.get("line") is not None:
+            evidence["line"] = fact["line"]
+        if fact.get("text") is not None:
+            evidence["text"] = REDACTED[self.lang] if self.redact else fact["text"]
+        return evidence
 
     def _fill(self, parts: list[Part], scope: dict[str, dict[str, Any]]) -> str:
         return "".join(part if isinstance(part, str) else self._value(part, scope) for part in parts)

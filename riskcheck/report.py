@@ -60,11 +60,14 @@ class ReportedFinding(NamedTuple):
     """The live waiver covering it: ``reason``, ``accepted_by``, ``expires``."""
     waiver_expired: Mapping[str, Any] | None = None
     """The waiver that covered it until it expired."""
+    evidence: Mapping[str, Any] | None = None
+    """The read document's line it rests on: ``source``, ``line``, ``text``."""
 
     @classmethod
     def from_dict(cls, f: Mapping[str, Any]) -> ReportedFinding:
         return cls(f["rule"], f["severity"], f["topic"], tuple(f["confirm_with"]), f["form"], f["message"], f["ask"],
-                   f["basis"], f.get("raise_at"), f.get("about"), f.get("waived"), f.get("waiver_expired"))
+                   f["basis"], f.get("raise_at"), f.get("about"), f.get("waived"), f.get("waiver_expired"),
+                   f.get("evidence"))
 
     @property
     def rank(self) -> int:

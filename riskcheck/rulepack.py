@@ -68,6 +68,9 @@ class Rule(Model):
     when: list[Pattern] = Field(min_length=1)
     unless: list[Pattern] = []
     text: dict[Lang, Texts]
+    evidence: str | None = None
+    """The alias of a ``when`` pattern on a ``statement`` (or a read ``document``) whose line the finding
+    quotes as its evidence (``findings[].evidence``)."""
     _compiled: Compiled = PrivateAttr()
 
     @property
@@ -97,6 +100,7 @@ def check_rule(doc: Document, raw: Any, loc: tuple[Any, ...]) -> tuple[Rule | No
             for name, template in (parts.items() if isinstance(parts, dict) else ()):
                 if isinstance(template, str) and name in Texts.model_fields:
                     conditions.extend(template_problems(template, compiled, ("text", lang, name), unreadable))
+        conditions.extend(_evidence_problems(raw.get("evidence"), compiled, unreadable))
     problems.extend(Problem(doc.error(loc + exc.loc, ""), exc.msg) for exc in conditions)
     if rule is None or problems:
         return None, problems
@@ -104,6 +108,17 @@ def check_rule(doc: Document, raw: Any, loc: tuple[Any, ...]) -> tuple[Rule | No
     if "ja" in rule.text:
         rule.text["ja"] = rule.text["ja"].unfolded()
     return rule, problems
+
+
+EVIDENCE_FACTS = ("statement", "document")
+"""The fact kinds a rule's ``evidence`` may name: they carry the read document's kind and line."""
+
+
+def _evidence_problems(alias: Any, compiled: Compiled, unreadable: frozenset[str]) -> list[ConditionError]:
+    """A problem when ``evidence`` does not name a ``when`` alias bound to a statement or document fact."""
+    if not isinstance(alias, str) or alias in unreadable or compiled.aliases.get(alias) in EVIDENCE_FACTS:
+        return []
+    return [ConditionError(("evidence",), msg("pack.evidence_alias", alias=alias, kinds=", ".join(EVIDENCE_FACTS)))]
 
 
 def _compile_patterns(when: Any, unless: Any) -> tuple[Compiled | None, frozenset[str], list[ConditionError]]:

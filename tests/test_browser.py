@@ -170,3 +170,56 @@ def test_patterns_a_and_b_in_a_real_browser(browser: Any, server: Server, artefa
     assert not problems, problems
     assert context.cookies() == []
     context.close()
+
+
+@pytest.mark.parametrize("device,js", [("desktop", True), ("phone", False)], ids=["desktop", "phone-no-js"])
+def test_a_notice_uploaded_on_the_japanese_page(browser: Any, server: Server, artefacts: Path, tmp_path: Path,
+                                                device: str, js: bool) -> None:
+    """A notice PDF (reportlab, Japanese CID font) chosen next to the form: what it states is shown with
+    its lines and the difference from the typed salary before anything is merged; the merge checks."""
+    import importlib.util
+
+    documents = Path(__file__).resolve().parent.parent / "fixtures" / "documents"
+    spec = importlib.util.spec_from_file_location("build_documents", documents / "build.py")
+    assert spec and spec.loader
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    notice = tmp_path / "労働条件通知書.pdf"
+    builder.pdf((documents / "company-freeform.txt").read_text(encoding="utf-8"), notice)
+
+    name = f"{device}{'' if js else '-no-js'}-notice"
+    context = browser.new_context(viewport=VIEWPORTS[device], locale="ja-JP", java_script_enabled=js,
+                                  is_mobile=device == "phone", has_touch=device == "phone")
+    problems: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(server.url + "/")
+    page.fill('[name="people.0.name"]', "人事の田中さん")
+    page.select_option('[name="people.0.role"]', "hr")
+    page.fill('[name="promises.0.said"]', "基本給は月42万円")
+    page.select_option('[name="promises.0.topic"]', "salary")
+    page.select_option('[name="promises.0.by"]', "person-1")
+    page.select_option('[name="promises.0.channel"]', "verbal")
+    page.fill('[name="terms.monthly_salary"]', "42万")
+    page.set_input_files('[name="notice"]', str(notice))
+    submit(page, 'button[value="read_notice"]')
+
+    read = page.locator("#notice-read")
+    assert "労働条件通知書から読み取った内容" in read.inner_text()
+    rows = page.eval_on_selector_all("#notice-read tbody tr", "els => els.map(e => e.innerText)")
+    assert any("terms.monthly_salary" in r and "300000" in r and "月額300,000円" in r for r in rows)
+    assert "ケースでは「420000」" in page.inner_text("#notice-read .conflicts")
+    assert page.input_value('[name="terms.monthly_salary"]') == "42万"  # nothing merged yet
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[device]["width"]
+    page.screenshot(path=str(artefacts / f"{name}-read.png"), full_page=True)
+
+    submit(page, 'button[value="merge_notice"]')
+    rules = set(page.eval_on_selector_all("article.finding", "els => els.map(e => e.dataset.rule)"))
+    assert "NOTICE-CONTRADICTS-PROMISE" in rules
+    finding = page.inner_text('article.finding[data-rule="NOTICE-CONTRADICTS-PROMISE"]')
+    assert "行目には「【給与】基本給" in finding and "根拠: 労働条件通知書 18行目「【給与】基本給" in finding
+    page.screenshot(path=str(artefacts / f"{name}-result.png"), full_page=True)
+    assert not problems, problems
+    assert context.cookies() == []
+    context.close()

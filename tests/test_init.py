@@ -30,6 +30,7 @@ EN = answers(
     "2026-11-20", "4, 12",  # job posting received, covers salary and start date
     "2026-11-22", "salary,start_date",  # offer letter
     "no", "no", "no", "no", "no",  # nothing else
+    "",  # no notice file to read
     "380,000", "3", "4-6", "no",  # salary, bonus as a past record
     "2", "30h", "60000", "?", "no",  # fixed overtime
     "3", "yes",  # probation
@@ -45,6 +46,7 @@ JA = answers(
     "役割", "1", "二次面接", "口頭", "いいえ", "なし",
     "",
     "いいえ", "2026-11-20", "4, 12", "いいえ", "いいえ", "いいえ", "いいえ", "いいえ",
+    "",  # 通知書のファイルなし
     "38万", "過去実績のみ", "4〜6", "いいえ",
     "1", "はい", "はい",
     "0",
@@ -120,7 +122,7 @@ def test_written_file_round_trips_and_carries_comments(tmp_path: Path, lang: str
 def test_unknown_is_always_an_answer(tmp_path: Path) -> None:
     path = tmp_path / "unsure.yaml"
     unknowns = answers("?", "?", "?", "?", "?", "?", "n", "", *["?"] * 7, "?", "?", "?", "?", "?", "?", "?",
-                       "?", "?", "?", "?", "?", "?", "?", "?")
+                       "?", "?", "?", "?", "?", "?", "?", "?", "?")
     run_init(path, unknowns, "--lang", "en", "--no-check")
     assert read_case(str(path)) == Case(riskcheck=1, id="unsure")
 
@@ -306,3 +308,33 @@ def test_the_catalogue_is_the_source_of_the_interview() -> None:
             if q.choices:
                 assert any(set(q.choices) == set(get_args(getattr(vocabulary, name)))
                            for name in dir(vocabulary) if get_args(getattr(vocabulary, name, None)) or False), q.key
+
+
+# ----------------------------------------------------------------------------- reading a notice file
+NOTICE = Path(__file__).resolve().parent.parent / "fixtures" / "documents" / "pdf-manager.pdf"
+BEFORE_NOTICE = JA.split("いいえ\n" * 5 + "\n", 1)[0]
+
+
+def test_init_reads_a_notice_pdf_shows_it_then_merges(tmp_path: Path) -> None:
+    """A real PDF (reportlab, Japanese CID font): what was read is shown with its lines before the
+    candidate agrees; the merged case carries the statements and the filled terms."""
+    path = tmp_path / "offer.yaml"
+    text = BEFORE_NOTICE + "いいえ\n" * 5 + f"{tmp_path / 'nothing.pdf'}\n" + f"{NOTICE}\n" + "はい\n" + "\n" * 80
+    output = run_init(path, text, "--lang", "ja", "--no-check")
+    shown = output.index("労働条件通知書から読み取った内容: 30 件")
+    assert "7 行目: terms.location.initial = 浜松本社工場" in output
+    assert output.index("nothing.pdf") < shown < output.index("取り込みました:")
+    case = read_case(str(path))
+    notice = next(d for d in case.documents if d.kind == "labor_conditions_notice")
+    assert len(notice.states) == 30 and notice.received is not None
+    assert case.terms.location.initial == "浜松本社工場"
+
+
+def test_init_shows_a_notice_but_merges_nothing_when_told_no(tmp_path: Path) -> None:
+    path = tmp_path / "offer.yaml"
+    text = BEFORE_NOTICE + "いいえ\n" * 5 + f"{NOTICE}\n" + "いいえ\n" + "\n" * 80
+    output = run_init(path, text, "--lang", "ja", "--no-check")
+    assert "浜松本社工場" in output and "取り込みませんでした" in output
+    case = read_case(str(path))
+    assert all(not d.states for d in case.documents)
+    assert case.terms.location.initial != "浜松本社工場"

@@ -298,6 +298,41 @@ def ask_documents(lang: str, documents: list[dict[str, Any]]) -> list[dict[str, 
     return [d for d in result if d is not None]
 
 
+def ask_notice(lang: str, data: dict[str, Any]) -> None:
+    """Offer to read the notice from a file: show what was read (values with their lines, required items
+    missing, differences from the answers so far), then merge it as ``read --into`` does if the candidate
+    agrees. An unreadable file is said in one line and the path asked again; Enter skips."""
+    from datetime import date
+
+    from riskcheck.read import read_document
+    from riskcheck.read.merge import merge_data
+    from riskcheck.read.preview import preview_lines, preview_reading
+
+    while True:
+        path = click.prompt(text("read.ui.init.path", lang), default="", show_default=False).strip().strip("'\"")
+        if not path or qs.is_unknown(path):
+            return
+        path = os.path.expanduser(path)
+        try:
+            reading = read_document(path, lang=lang)
+            received = date.fromtimestamp(os.path.getmtime(path))
+        except RiskcheckError as exc:
+            click.secho(str(exc), fg="red")
+            continue
+        except OSError as exc:
+            click.secho(f"{path}: {exc.strerror or exc}", fg="red")
+            continue
+        break
+    click.echo()
+    for line in preview_lines(preview_reading(data, reading, received, lang), lang):
+        click.echo(line)
+    if not confirm(lang, "read.ui.init.merge", True):
+        click.echo(text("read.ui.init.skipped", lang))
+        return
+    merged = merge_data(data, reading, received)
+    click.echo(text("read.ui.init.merged", lang, filled=len(merged.filled), conflicts=len(merged.conflicts)))
+
+
 def ask_items(lang: str, group: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A repeated group of details (allowances, repayment): each item asked again, then new ones."""
     heading(lang, group)
@@ -326,6 +361,7 @@ def interview(lang: str, existing: Case | None, case_id: str, details: bool = Fa
     data["people"] = ask_people(lang, data.get("people", []))
     data["promises"] = ask_promises(lang, data.get("promises", []), data["people"])
     data["documents"] = ask_documents(lang, data.get("documents", []))
+    ask_notice(lang, data)
     heading(lang, "terms")
     ask_fields(lang, "terms", data, False)
     heading(lang, "candidate")

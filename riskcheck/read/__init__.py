@@ -18,9 +18,11 @@ if TYPE_CHECKING:
     from riskcheck.read.reader import Reading
 
 
-def read_document(path: str, kind: str | None = None, lang: str = "en", patterns: Sequence[str] = ()) -> Reading:
+def read_document(path: str, kind: str | None = None, lang: str = "en", patterns: Sequence[str] = (),
+                  data: bytes | None = None) -> Reading:
     """Read ``path`` (.txt, .pdf, .docx); ``patterns`` are extra patterns files tried before the shipped
-    one. Raises InputError (one line, naming the file) for anything unreadable.
+    one. With ``data``, the document is those bytes, read in memory (``path`` only names it). Raises
+    InputError (one line, naming the file) for anything unreadable.
 
     Imported lazily: ``riskcheck.facts`` imports ``riskcheck.read.facts``, and ``check`` must not pay for
     the reader."""
@@ -32,7 +34,7 @@ def read_document(path: str, kind: str | None = None, lang: str = "en", patterns
 
     shipped = load_patterns(str(shipped_patterns_path()), checked=False)
     compiled = [load_patterns(p) for p in patterns] + [shipped]
-    reading = read_lines(path, document_lines(path, lang), compiled, kind, shipped)
+    reading = read_lines(path, document_lines(path, lang, data), compiled, kind, shipped)
     if reading.kind is None:
         raise InputError(path, text("read.error.kind", lang))
     return reading

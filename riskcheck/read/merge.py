@@ -8,6 +8,7 @@ before anything is written, and written atomically (``riskcheck.output.open_outp
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from dataclasses import dataclass, field
@@ -152,7 +153,6 @@ def _bonus_in_writing(terms: dict[str, Any], reading: Reading, result: Merge) ->
 def merge_into(case_path: str, reading: Reading, received: date) -> Merge:
     """Merge ``reading`` into the case file at ``case_path`` and write it back atomically."""
     from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.error import YAMLError
 
     load_case(load(case_path), _case_id(case_path))  # a case that is not valid is reported as it is
@@ -167,6 +167,23 @@ def merge_into(case_path: str, reading: Reading, received: date) -> Merge:
         raise InputError(case_path, " ".join(str(exc).split())) from None
     mapping, offset = _indentation(original)
     yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
+    result = merge_data(data, reading, received)
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    text = buffer.getvalue()
+    load_case(parse(text, case_path, "yaml"), _case_id(case_path))
+    with open_output(case_path) as out:
+        out.write(text)
+    return result
+
+
+def merge_data(data: Any, reading: Reading, received: date) -> Merge:
+    """Merge ``reading`` into a case's data (mutated; a plain dict or a round-trip YAML mapping): add or
+    update the document with its covers and statements, fill the terms the case leaves unknown, and
+    record a conflict for each term the case states differently. The one merge ``read --into``, ``init``
+    and ``serve`` all use."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     documents = data.setdefault("documents", [])
     target = next((d for d in documents if d.get("kind") == reading.kind and d.get("states")), None) or next(
         (d for d in documents if d.get("kind") == reading.kind and not d.get("states")), None)
@@ -185,11 +202,9 @@ def merge_into(case_path: str, reading: Reading, received: date) -> Merge:
         data["terms"] = terms = CommentedMap()
     result = merge_terms(terms, reading.evidence)
     _bonus_in_writing(terms, reading, result)
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    text = buffer.getvalue()
-    load_case(parse(text, case_path, "yaml"), _case_id(case_path))
-    with open_output(case_path) as out:
-        out.write(text)
     return result
 
+
+def preview(data: Any, reading: Reading, received: date) -> Merge:
+    """What merging would fill and which terms conflict, leaving ``data`` as it is (shown before merging)."""
+    return merge_data(copy.deepcopy(data), reading, received)

@@ -7,9 +7,11 @@ and what to do instead, and nothing is guessed from it.
 
 from __future__ import annotations
 
+import io
 import os
 import unicodedata
 from pathlib import Path
+from typing import IO, Union
 
 from riskcheck.errors import InputError
 from riskcheck.i18n import text
@@ -22,19 +24,24 @@ CHECKED = "■☑☒✓✔●◉○◯"
 UNCHECKED = "□☐"
 
 
-def read_lines(path: str, lang: str) -> list[str]:
-    """The document's lines as written (for quoting); raises InputError."""
+Source = Union[str, IO[bytes]]
+"""A document to read: its path, or its bytes in memory."""
+
+
+def read_lines(path: str, lang: str, data: bytes | None = None) -> list[str]:
+    """The document's lines as written (for quoting); raises InputError. With ``data`` the document is
+    read from those bytes in memory (``path`` only names it: an upload to ``serve``), never from disk."""
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(path, text("read.error.suffix", lang, suffixes=", ".join(SUFFIXES)))
     try:
-        size = os.path.getsize(path)
+        size = os.path.getsize(path) if data is None else len(data)
     except OSError as exc:
         raise InputError(path, text("read.error.open", lang, reason=exc.strerror or exc)) from None
     if size > MAX_BYTES:
         raise InputError(path, text("read.error.too_big", lang, size=size, limit=MAX_BYTES))
     reader = {".txt": _txt, ".pdf": _pdf, ".docx": _docx}[suffix]
-    content = reader(path, lang)
+    content = reader(path if data is None else io.BytesIO(data), path, lang)
     lines = [line.rstrip() for line in content.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     if not any(line.strip() for line in lines):
         raise InputError(path, text("read.error.scan" if suffix == ".pdf" else "read.error.empty", lang))
@@ -48,10 +55,13 @@ def normalise(line: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", line).split())
 
 
-def _txt(path: str, lang: str) -> str:
+def _txt(source: Source, path: str, lang: str) -> str:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        if isinstance(source, str):
+            with open(source, "rb") as handle:
+                data = handle.read()
+        else:
+            data = source.read()
     except OSError as exc:
         raise InputError(path, text("read.error.open", lang, reason=exc.strerror or exc)) from None
     for encoding in ("utf-8-sig", "cp932"):
@@ -62,7 +72,7 @@ def _txt(path: str, lang: str) -> str:
     raise InputError(path, text("read.error.encoding", lang))
 
 
-def _pdf(path: str, lang: str) -> str:
+def _pdf(source: Source, path: str, lang: str) -> str:
     import logging
 
     from pypdf import PdfReader
@@ -70,7 +80,7 @@ def _pdf(path: str, lang: str) -> str:
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(source)
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(path, text("read.error.encrypted", lang))
         if len(reader.pages) > MAX_PAGES:
@@ -82,7 +92,7 @@ def _pdf(path: str, lang: str) -> str:
         raise InputError(path, text("read.error.pdf", lang, reason=" ".join(str(exc).split())[:200])) from None
 
 
-def _docx(path: str, lang: str) -> str:
+def _docx(source: Source, path: str, lang: str) -> str:
     import zipfile
 
     from docx import Document
@@ -90,7 +100,7 @@ def _docx(path: str, lang: str) -> str:
     from docx.text.paragraph import Paragraph
 
     try:
-        document = Document(path)
+        document = Document(source)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(path, text("read.error.docx", lang, reason=" ".join(str(exc).split())[:200])) from None
     lines: list[str] = []

@@ -9,8 +9,8 @@ from html import escape
 from typing import Any
 
 from riskcheck.render import Renderer, register
-from riskcheck.render.sheet import (Sheet, build, form_text, say, severity_text, topic_text, waived_text, who_text,
-                                    written_text)
+from riskcheck.render.sheet import (Sheet, build, evidence_text, form_text, say, severity_text, topic_text,
+                                    waived_text, who_text, written_text)
 from riskcheck.report import CaseReport
 
 CSS = """
@@ -45,6 +45,7 @@ h3 { font-size: 13px; margin: 14px 0 6px; color: #1f3a5f; text-transform: upperc
 .form { color: #5b6574; font-size: 12px; margin-left: 6px; }
 .say { margin: 5px 0; padding: 1px 0 1px 10px; border-left: 3px solid #1f3a5f; font-size: 15px; line-height: 1.55; }
 .why { font-size: 11.5px; color: #5b6574; margin: 2px 0 6px; line-height: 1.5; }
+.evidence { font-size: 11.5px; color: #3a4452; margin: 2px 0 6px; padding-left: 8px; border-left: 3px solid #c9d1dc; }
 .answer { font-size: 11px; color: #5b6574; }
 .line { border-bottom: 1px solid #aab3bf; height: 26px; }
 .written { border: 2px solid #1f3a5f; border-radius: 4px; padding: 4px 14px 10px; margin-top: 26px;
@@ -114,6 +115,8 @@ class HtmlRenderer(Renderer):
                 self.write(f'<h3 class="phase-{section.phase}">{escape(self.say("phase." + section.phase))}</h3>')
                 for q in section.questions:
                     form = form_text(q.form, self.lang)
+                    evidence = evidence_text(q.evidence, self.lang)
+                    quoted = f'<div class="evidence">{escape(evidence)}</div>' if evidence is not None else ""
                     expired = (f'<div class="why blocker">{escape(self.say("expired", date=q.expired))}</div>'
                                if q.expired else "")
                     self.write(
@@ -123,7 +126,7 @@ class HtmlRenderer(Renderer):
                         f'</span><span class="form">{escape(form)}</span></div>'
                         f'<p class="say">{escape(q.ask)}</p>'
                         f'<div class="why">{escape(self.say("why"))}: {escape(q.message)} {escape(q.basis)}</div>'
-                        f'{expired}<div class="answer">{escape(self.say("answer"))}</div>'
+                        f'{quoted}{expired}<div class="answer">{escape(self.say("answer"))}</div>'
                         f'<div class="line"></div><div class="line"></div></div></div>')
             self.write("</section>")
 

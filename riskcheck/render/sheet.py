@@ -10,6 +10,7 @@ the catalogue's ``sheet.*`` keys (``say``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from riskcheck.i18n import text
 from riskcheck.report import CaseReport, ReportedFinding
@@ -42,6 +43,8 @@ class Question:
     form: str
     expired: str | None = None
     """The expiry date of a lapsed waiver, if any."""
+    evidence: Mapping[str, Any] | None = None
+    """The read document's line the finding rests on (``evidence_text`` words it)."""
 
 
 @dataclass
@@ -100,7 +103,8 @@ def build(case: CaseReport) -> Sheet:
         for f in sorted(findings, key=_question_key):
             expired = (f.waiver_expired or {}).get("expires")
             sections.setdefault(phase_of(f.topic), []).append(
-                Question(f.topic, f.severity, f.ask, f.message, f.basis, f.form, str(expired) if expired else None))
+                Question(f.topic, f.severity, f.ask, f.message, f.basis, f.form, str(expired) if expired else None,
+                         f.evidence))
         sheet.groups.append(Group(who, [Section(p, sections[p]) for p in PHASES if p in sections]))
     written: dict[str, list[str]] = {}
     for f in sorted(active, key=_question_key):
@@ -143,3 +147,14 @@ def form_text(form: str, lang: str) -> str:
 def waived_text(finding: ReportedFinding, lang: str) -> str:
     w = finding.waived or {}
     return say("waived_by", lang, by=w["accepted_by"], date=w["expires"], reason=w["reason"])
+
+
+def evidence_text(evidence: Mapping[str, Any] | None, lang: str) -> str | None:
+    """A finding's evidence as one line: the document, its line number and what it says (``None``
+    without evidence); shared by the text and HTML views."""
+    if evidence is None:
+        return None
+    source = label(str(evidence.get("source")), lang)
+    if evidence.get("line") is None:
+        return text("read.ui.evidence_document", lang, source=source)
+    return text("read.ui.evidence", lang, source=source, line=evidence["line"], text=evidence.get("text", ""))

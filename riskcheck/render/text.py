@@ -13,6 +13,7 @@ import click
 
 from riskcheck.i18n import text
 from riskcheck.render import Renderer, register
+from riskcheck.render.sheet import evidence_text
 from riskcheck.report import CaseReport, ReportedFinding
 from riskcheck.vocabulary import SEVERITIES, label
 
@@ -95,6 +96,9 @@ class TextRenderer(Renderer):
                 note = "" if f.rank <= threshold else self.say("below")
                 self.echo(f"  {tag} " + click.style(label(f.topic, lang), bold=True) + note, **STYLE[f.severity])
                 self.echo(self.wrap(f.message, "    "))
+                evidence = evidence_text(f.evidence, lang)
+                if evidence is not None:
+                    self.echo(self.wrap(evidence, "    "), dim=True)
                 self.echo(self.wrap(self.say("why", basis=f.basis), "    "))
                 form = label(f.form, lang)
                 self.echo("    " + (self.say("form", form=form, stage=label(f.raise_at, lang)) if f.raise_at

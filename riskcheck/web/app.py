@@ -268,6 +268,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         form = await read_form(request)
         values = forms.from_form(form)
         action = str(form.get("action") or "check")
+        if action == "merge_notice":
+            return await merge_notice(lang, form, values)
         if action.startswith("add:"):
             group = action[4:]
             if group in forms.REPEATED:
@@ -287,6 +289,64 @@ def create_app(settings: Settings | None = None) -> Starlette:
         entry = await checked(lang, "high", lambda: check_case_entry(case, lang, "high"))
         from riskcheck.casefile import dump_case
 
+        return HTMLResponse(page.result_page(lang, entry, dump_case(case, lang), "high"))
+
+    async def notice(request: Request) -> Response:
+        """Read an uploaded notice (in memory: its bytes never reach the disk) and show what it states next
+        to the form, with the form's answers kept; nothing is merged yet."""
+        from datetime import date
+
+        from riskcheck.read import read_document
+        from riskcheck.read.preview import preview_reading, reading_to_json
+
+        lang = choose_lang(request)
+        form = await read_form(request)
+        values = forms.from_form(form)
+        values.pop("notice", None)
+        upload_file = form.get("notice")
+        if not isinstance(upload_file, Uploaded) or not upload_file.filename:
+            return HTMLResponse(page.form_page(lang, values, problem=text("web.notice.none", lang)), 422)
+        if len(upload_file.data) > settings.max_bytes:
+            raise Problem(413, text("web.upload.too_large", lang, limit=f"{settings.max_bytes:,}"))
+        name = Path(upload_file.filename).name[:200] or "notice.txt"
+        try:
+            reading = await asyncio.to_thread(read_document, name, None, lang, (), upload_file.data)
+        except RiskcheckError as exc:
+            return HTMLResponse(page.form_page(lang, values, problem=str(exc)), 422)
+        try:
+            data = forms.to_case(values, lang).model_dump(by_alias=True, exclude_none=True)
+        except (forms.FormErrors, RiskcheckError):
+            data = {}  # answers still to correct: the notice is shown against none of them
+        shown = preview_reading(data, reading, date.today(), lang)
+        section = page.notice_section(lang, shown, reading_to_json(reading))
+        return HTMLResponse(page.form_page(lang, values, notice=section, focus="notice"))
+
+    async def merge_notice(lang: str, form: FormData, values: forms.Values) -> Response:
+        """Merge the notice read before into the form's answers (as ``read --into``: unknowns filled, the
+        candidate's answers kept, differences recorded in the document's statements) and check the case."""
+        from datetime import date
+
+        from riskcheck.casefile import dump_case
+        from riskcheck.loading import Document
+        from riskcheck.read.merge import merge_data
+        from riskcheck.read.preview import reading_from_json
+
+        values.pop("notice_reading", None)
+        values.pop("notice", None)
+        try:
+            reading = reading_from_json(str(form.get("notice_reading") or ""))
+        except ValueError:
+            return HTMLResponse(page.form_page(lang, values, problem=text("web.notice.bad_reading", lang)), 422)
+        try:
+            case = forms.to_case(values, lang)
+            data = case.model_dump(by_alias=True, exclude_none=True)
+            merge_data(data, reading, date.today())
+            case = load_case(Document(data, text("web.form.source", lang)), case.id or "offer")
+        except forms.FormErrors as exc:
+            return HTMLResponse(page.form_page(lang, values, exc.errors), 422)
+        except RiskcheckError as exc:
+            return HTMLResponse(page.form_page(lang, values, problem=str(exc)), 422)
+        entry = await checked(lang, "high", lambda: check_case_entry(case, lang, "high"))
         return HTMLResponse(page.result_page(lang, entry, dump_case(case, lang), "high"))
 
     async def read_form(request: Request) -> FormData:
@@ -376,6 +436,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", home, methods=["GET"]),
         Route("/", submit, methods=["POST"]),
         Route("/upload", upload, methods=["POST"]),
+        Route("/notice", notice, methods=["POST"]),
         Route("/edit", edit, methods=["POST"]),
         Route("/sheet", sheet, methods=["POST"]),
         Route("/download/sheet", download_sheet, methods=["POST"]),

@@ -16,7 +16,7 @@ from riskcheck import questions as qs
 from riskcheck.i18n import messages, text
 from riskcheck.questions import DOCUMENT_KINDS, GROUP, Group, Question, name_of
 from riskcheck.report import CaseReport
-from riskcheck.render.sheet import build, severity_text, topic_text, who_text
+from riskcheck.render.sheet import build, evidence_text, severity_text, topic_text, who_text
 from riskcheck.vocabulary import SEVERITIES
 from riskcheck.web.form import MULTI, Values, rows
 
@@ -55,7 +55,8 @@ def layout(lang: str, title: str, body: str, other_lang_href: str) -> str:
 # The form.
 
 def form_page(lang: str, values: Values, errors: dict[str, str] | None = None, problem: str | None = None,
-              focus: str | None = None) -> str:
+              focus: str | None = None, notice: str = "") -> str:
+    """The form; ``notice`` is the notice section (``notice_section``) when a notice was just read."""
     errors = errors or {}
     parts = [f'<main class="form-page">\n<h1>{t("web.form.title", lang)}</h1>',
              f'<p class="lead">{t("web.form.lead", lang)}</p>',
@@ -70,12 +71,56 @@ def form_page(lang: str, values: Values, errors: dict[str, str] | None = None, p
                  f'aria-hidden="true">{t("web.form.check", lang)}</button>')
     parts.append(f'<input type="hidden" name="id" value="{escape(str(values.get("id", "")))}">')
     parts.append(f'<input type="hidden" name="rest" value="{escape(str(values.get("rest", "")))}">')
+    parts.append(notice or notice_section(lang))
     for group in ("offer", "people", "promises", "documents", "terms", "candidate"):
         parts.append(_group(lang, GROUP[group], values, errors, focus))
     parts.append(f'<div class="actions"><button type="submit" name="action" value="check" class="primary">'
                  f'{t("web.form.check", lang)}</button></div>')
     parts.append("</form>\n</main>")
     return layout(lang, text("web.title", lang), "\n".join(parts), f"/?lang={'en' if lang == 'ja' else 'ja'}")
+
+
+def notice_section(lang: str, shown: Any = None, reading_json: str = "") -> str:
+    """Inside the case form: choose a notice file and read it (the form's answers go along, to compare);
+    once read, what it states with each line, the required items it leaves out, the differences from the
+    answers, and the button that merges it and checks. Nothing is merged before that button."""
+    parts = [f'<section class="notice" id="notice" aria-labelledby="notice-title">'
+             f'<h2 id="notice-title">{t("web.notice.title", lang)}</h2>'
+             f'<p class="hint">{t("web.notice.hint", lang)}</p>'
+             f'<label for="notice-file">{t("web.notice.label", lang)}</label> '
+             f'<input type="file" id="notice-file" name="notice" accept=".pdf,.docx,.txt,application/pdf,text/plain">'
+             f'<button type="submit" name="action" value="read_notice" formaction="/notice?lang={lang}" '
+             f'formenctype="multipart/form-data" formnovalidate>{t("web.notice.read", lang)}</button>']
+    if shown is not None:
+        parts.append(_notice_read(lang, shown, reading_json))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _notice_read(lang: str, shown: Any, reading_json: str) -> str:
+    from riskcheck.vocabulary import label
+
+    head = "".join(f'<th scope="col">{t(f"web.notice.col.{c}", lang)}</th>' for c in ("line", "field", "value", "text"))
+    body = "".join(f"<tr><td>{r.line}</td><td>{escape(r.field)}</td><td>{escape(r.value)}</td>"
+                   f"<td>{escape(r.text)}</td></tr>" for r in shown.rows)
+    from riskcheck.read.preview import shown as words
+
+    items = text("read.list_separator", lang).join(shown.missing)
+    missing = text("read.ui.missing", lang, items=items) if shown.missing else text("read.ui.none_missing", lang)
+    missing = f'<p class="missing">{escape(missing)}</p>'
+    differ = [text("read.ui.conflict", lang, field=c.field, case=words(c.case, lang), value=words(c.document, lang),
+                   line=c.line) for c in shown.conflicts]
+    conflicts = "".join(f"<li>{escape(line)}</li>" for line in differ)
+    conflicts = (f'<h3>{t("web.notice.conflicts", lang, count=len(shown.conflicts))}</h3><ul class="conflicts">{conflicts}</ul>'
+                 if conflicts else f'<p>{t("web.notice.no_conflicts", lang)}</p>')
+    return (f'<div class="notice-read" id="notice-read" role="status">'
+            f'<h3>{escape(text("read.ui.read_heading", lang, kind=label(shown.kind, lang), count=len(shown.rows)))}</h3>'
+            f'<div class="table-wrap"><table class="evidence"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+            f'{missing}{conflicts}'
+            f'<input type="hidden" name="notice_reading" value="{escape(reading_json)}">'
+            f'<p>{escape(text("read.ui.will_fill", lang, filled=len(shown.filled), conflicts=len(shown.conflicts)))}</p>'
+            f'<button type="submit" name="action" value="merge_notice" class="primary">{t("web.notice.merge", lang)}</button>'
+            f'</div>')
 
 
 def _upload(lang: str) -> str:
@@ -282,7 +327,7 @@ def result_page(lang: str, entry: dict[str, Any], case_yaml: str, fail_on: str) 
                     f'<article class="finding {escape(q.severity)}" data-rule="{escape(rules.get((q.topic, q.ask), ""))}" data-topic="{escape(q.topic)}"><header><span class="badge {escape(q.severity)}">'
                     f'{escape(severity_text(q.severity, lang))}</span> <strong>{escape(topic_text(q.topic, lang))}'
                     f'</strong> <span class="form">{escape(form)}</span></header>'
-                    f'<p class="what">{escape(q.message)}</p>'
+                    f'<p class="what">{escape(q.message)}</p>{_evidence(q.evidence, lang)}'
                     f'<blockquote class="say">{escape(q.ask)}</blockquote>'
                     f'<details><summary>{t("web.result.why", lang)}</summary><p>{escape(q.basis)}</p></details>'
                     "</article>")
@@ -293,6 +338,12 @@ def result_page(lang: str, entry: dict[str, Any], case_yaml: str, fail_on: str) 
     parts.append(_downloads(lang, case_yaml, fail_on, edit=True))
     parts.append("</main>")
     return layout(lang, text("web.result.title", lang), "\n".join(parts), f"/?lang={'en' if lang == 'ja' else 'ja'}")
+
+
+def _evidence(evidence: Any, lang: str) -> str:
+    """The read document's line a finding rests on, under its message (nothing without evidence)."""
+    shown = evidence_text(evidence, lang)
+    return f'<p class="evidence">{escape(shown)}</p>' if shown is not None else ""
 
 
 def _downloads(lang: str, case_yaml: str, fail_on: str, edit: bool = False) -> str:
