@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from riskcheck.errors import InputError
+from riskcheck.vocabulary import SEVERITIES
 
 Key = tuple[str, str | None]
 """A finding within one case: (rule, about)."""
@@ -48,8 +49,10 @@ class Baseline:
                     keys.append((finding["rule"], finding.get("about")))
         return cls(findings)
 
-    def mark(self, entry: dict[str, Any]) -> dict[str, Any]:
-        """Mark ``entry``'s findings new or unchanged and list the resolved ones (in place; returned)."""
+    def mark(self, entry: dict[str, Any], fail_on: str, only_new: bool = False) -> dict[str, Any]:
+        """Mark ``entry``'s findings new or unchanged, list the resolved ones, and base its status on the
+        new findings only (so the exit code counts only what is new); ``only_new`` drops the unchanged.
+        In place; returned."""
         before = list(self.findings.get(entry["id"], ()))
         for finding in entry["findings"]:
             key = (finding["rule"], finding.get("about"))
@@ -58,9 +61,23 @@ class Baseline:
                 finding["baseline"] = "unchanged"
             else:
                 finding["baseline"] = "new"
+        if only_new:
+            entry["findings"] = [f for f in entry["findings"] if f["baseline"] == "new"]
         if entry.get("error") is None:
+            threshold = SEVERITIES.index(fail_on)
+            loud = any(f["baseline"] == "new" and "waived" not in f and SEVERITIES.index(f["severity"]) <= threshold
+                       for f in entry["findings"])
+            entry["status"] = "findings" if loud else "ok"
             entry["resolved"] = [{"rule": rule, "about": about} for rule, about in sorted(before, key=_order)]
         return entry
+
+
+def prepare_marked(baseline: Baseline, only_new: bool, renderer_class: Any, fail_on: str, entry: dict[str, Any],
+                   lang: str = "en") -> Any:
+    """``render.prepare`` after marking the entry against the baseline (what ``audit``'s workers run)."""
+    from riskcheck.render import prepare
+
+    return prepare(renderer_class, fail_on, baseline.mark(entry, fail_on, only_new), lang)
 
 
 def _order(key: Key) -> tuple[str, str]:

@@ -13,6 +13,7 @@ import click
 from riskcheck.batch import CASE_TIMEOUT, Pool
 from riskcheck.cli import say
 from riskcheck.cli.options import Options, evaluation_options
+from riskcheck.errors import RiskcheckError
 from riskcheck.i18n import text
 from riskcheck.inputs import Inputs
 from riskcheck.inputs import Options as InputOptions
@@ -39,9 +40,13 @@ FORMATS = formats("audit")
 @click.option("--extra-columns", type=click.Choice(["error", "ignore"]), default="error", show_default=True,
               help="A CSV/xlsx column riskcheck does not know: an error on every row, or ignored (listed once "
                    "on stderr). Columns headed '#...' or 'メモ...' are notes, always ignored.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="PREVIOUS.json",
+              help="A previous `--format json` report: findings are marked new or unchanged, gone ones listed as "
+                   "resolved, and the exit code counts only new findings.")
+@click.option("--only-new", is_flag=True, help="With --baseline, show only new findings.")
 @evaluation_options
 def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int,
-          case_timeout: float, extra_columns: str) -> None:
+          case_timeout: float, extra_columns: str, baseline_file: str | None, only_new: bool) -> None:
     """Check many cases: files, directories, globs, JSON Lines (.jsonl), CSV (.csv), Excel (.xlsx, .xlsm);
     '-' reads JSON Lines.
 
@@ -53,9 +58,16 @@ def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | Non
     /tmp) until the report is complete: they have no name and vanish when riskcheck ends, however
     it ends; they hold what the report holds (nothing more under --redact).
     """
+    if only_new and not baseline_file:
+        raise RiskcheckError(text("audit.only_new_needs_baseline", options.lang))
     checker = options.checker()
-    pool = Pool(options.checker, jobs, options.fail_on, functools.partial(prepare, FORMATS[fmt], options.fail_on, lang=options.lang),
-                case_timeout=case_timeout, lang=options.lang)
+    prepared = functools.partial(prepare, FORMATS[fmt], options.fail_on, lang=options.lang)
+    if baseline_file:
+        from riskcheck.baseline import Baseline, prepare_marked
+
+        prepared = functools.partial(prepare_marked, Baseline.load(baseline_file), only_new, FORMATS[fmt],
+                                     options.fail_on, lang=options.lang)
+    pool = Pool(options.checker, jobs, options.fail_on, prepared, case_timeout=case_timeout, lang=options.lang)
     sources = Inputs(list(inputs), InputOptions(extra_columns, options.lang, say))
     cases: Iterable[Any] = pool.run(sources.items())
     if sys.stderr.isatty():

@@ -883,4 +883,5 @@ MESSAGES: dict[str, str] = {
     "web.notice.merge": "Add it to my answers and check",
     "web.notice.none": "Choose a notice file (.pdf, .docx or .txt) first.",
     "web.notice.bad_reading": "The read notice was not sent back intact; please read the file again.",
+    "audit.only_new_needs_baseline": '--only-new needs --baseline PREVIOUS.json',
 }

@@ -877,4 +877,5 @@ MESSAGES: dict[str, str] = {
     "web.notice.merge": "回答に取り込んでチェックする",
     "web.notice.none": "先に通知書のファイル（.pdf、.docx、.txt）を選んでください。",
     "web.notice.bad_reading": "読み取った内容が正しく送られませんでした。もう一度ファイルを読み取ってください。",
+    "audit.only_new_needs_baseline": '--only-new は --baseline（前回のレポート）と一緒に指定してください',
 }
