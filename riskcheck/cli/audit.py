@@ -14,6 +14,7 @@ import click
 from riskcheck.batch import Pool
 from riskcheck.cli.options import evaluation_options, fail, make_checker
 from riskcheck.errors import RiskcheckError
+from riskcheck.i18n import text
 from riskcheck.inputs import CSV_HELP, estimate, expand
 from riskcheck.output import open_output
 from riskcheck.render import formats, prepare, render
@@ -39,6 +40,8 @@ def audit(inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int, rule
     Every case appears in the report once, as ok, findings or error.
     Exit code: 0 nothing at or above --fail-on, 1 findings at or above it, 2 any case errored.
     """
+    if FORMATS[fmt].binary and output in (None, "-"):
+        fail(text("audit.xlsx.needs_file", lang, format=fmt))
     checker = make_checker(rules, no_default_rules, lang, waivers_file, redact, today)
     factory = functools.partial(make_checker, rules, no_default_rules, lang, waivers_file, redact, today)
     pool = Pool(factory, jobs, fail_on, functools.partial(prepare, FORMATS[fmt], fail_on, lang=lang))
@@ -48,7 +51,8 @@ def audit(inputs: tuple[str, ...], fmt: str, output: str | None, jobs: int, rule
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         with open_output(output) as out:
-            summary = render(FORMATS[fmt], out, cases, packs=packs_entry(checker.packs), lang=lang,
+            stream = out.buffer if FORMATS[fmt].binary else out
+            summary = render(FORMATS[fmt], stream, cases, packs=packs_entry(checker.packs), lang=lang,
                              fail_on=fail_on)
     except KeyboardInterrupt:
         click.echo("\nriskcheck: interrupted" + ("; no output file written" if output else ""), err=True)
