@@ -9,6 +9,7 @@ renderer receives a binary stream and ``audit`` requires ``-o FILE``.
 
 from __future__ import annotations
 
+from copy import copy
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -52,7 +53,7 @@ class XlsxRenderer(Renderer):
         for i, width in enumerate(COLUMNS.values(), 1):
             self.sheet.column_dimensions[get_column_letter(i)].width = width
         self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.top = Alignment(vertical="top")
+        self.styles: dict[tuple[str, str], Any] = {}
         self.white = Font(color="FFFFFF", bold=True)
         self.fills = {name: PatternFill("solid", fgColor=colour.lstrip("#").upper()) for name, colour in COLOURS.items()}
         header = []
@@ -83,19 +84,34 @@ class XlsxRenderer(Renderer):
             rows.append((case.status, f.severity, [clean(cells.get(name)) for name in COLUMNS]))
         return rows
 
+    def styled(self, name: str, colour: str) -> Any:
+        """The style of a column's cells (with a status or severity colour), worked out once: assigning
+        openpyxl's style objects cell by cell costs more than writing the cell."""
+        key = (name, colour)
+        if key not in self.styles:
+            cell = WriteOnlyCell(self.sheet)
+            if colour in self.fills:
+                cell.fill = self.fills[colour]
+                cell.font = self.white
+            if name in WRAPPED:
+                cell.alignment = self.wrap
+            self.styles[key] = cell._style
+        return self.styles[key]
+
     def case(self, encoded: list[Row]) -> None:
         for status, severity, values in encoded:
             colours = {"status": status, "severity": severity}
-            row = []
+            row: list[Any] = []
             for name, value in zip(COLUMNS, values):
-                cell = WriteOnlyCell(self.sheet, value)
-                cell.data_type = "s"  # text, even when it looks like a formula
-                fill = self.fills.get(colours.get(name, ""))
-                if fill is not None:
-                    cell.fill = fill
-                    cell.font = self.white
-                cell.alignment = self.wrap if name in WRAPPED else self.top
-                row.append(cell)
+                if not value:
+                    row.append(None)
+                elif name in WRAPPED or name in colours or value.startswith("="):
+                    cell = WriteOnlyCell(self.sheet, value)
+                    cell.data_type = "s"  # text, even when it looks like a formula
+                    cell._style = copy(self.styled(name, colours.get(name, "")))
+                    row.append(cell)
+                else:
+                    row.append(value)  # a plain string cell
             self.sheet.append(row)
             self.rows += 1
 
