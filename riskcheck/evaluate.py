@@ -45,7 +45,10 @@ class Checker:
         found.sort(key=findings.Finding.sort_key)
         assert case.id is not None
         waivers.apply(found, [*case.waivers, *self.waivers], case.id, self.today, self.redact, self.lang)
-        return CaseResult(case.id, source, found)
+        if self.redact:  # company and position are free text: never in a redacted report
+            return CaseResult(case.id, source, found)
+        return CaseResult(case.id, source, found, company=case.offer.company or None,
+                          position=case.offer.position or None)
 
     def check_document(self, doc: Document, default_id: str) -> CaseResult:
         """Evaluate a parsed document; a validation or engine problem becomes an error result."""

@@ -26,6 +26,10 @@ class CaseResult:
     source: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    company: str | None = None
+    """The offer's employer, when stated (and not redacted)."""
+    position: str | None = None
+    """The offered position, when stated (and not redacted)."""
 
     def active(self) -> list[Finding]:
         """The findings not covered by a live waiver."""
@@ -38,8 +42,14 @@ class CaseResult:
         return "findings" if any(SEVERITIES.index(f.severity) <= threshold for f in self.active()) else "ok"
 
     def to_dict(self, fail_on: str) -> dict[str, Any]:
-        return {"id": self.id, "source": self.source, "status": self.status(fail_on),
-                "findings": [f.to_dict() for f in self.findings], "error": self.error}
+        """The entry; ``company`` and ``position`` follow ``source`` when known (keys in a fixed order)."""
+        entry: dict[str, Any] = {"id": self.id, "source": self.source}
+        if self.company is not None:
+            entry["company"] = self.company
+        if self.position is not None:
+            entry["position"] = self.position
+        entry.update(status=self.status(fail_on), findings=[f.to_dict() for f in self.findings], error=self.error)
+        return entry
 
 
 class ReportedFinding(NamedTuple):
@@ -84,11 +94,16 @@ class CaseReport(NamedTuple):
     """``ok``, ``findings`` (at or above --fail-on) or ``error``."""
     findings: tuple[ReportedFinding, ...] = ()
     error: str | None = None
+    company: str | None = None
+    """The offer's employer, when the entry states it (never under --redact)."""
+    position: str | None = None
+    """The offered position, when the entry states it (never under --redact)."""
 
     @classmethod
     def from_entry(cls, entry: Mapping[str, Any]) -> CaseReport:
         return cls(entry["id"], entry["source"], entry["status"],
-                   tuple(ReportedFinding.from_dict(f) for f in entry["findings"]), entry.get("error"))
+                   tuple(ReportedFinding.from_dict(f) for f in entry["findings"]), entry.get("error"),
+                   entry.get("company"), entry.get("position"))
 
     def active(self) -> tuple[ReportedFinding, ...]:
         """The findings not covered by a live waiver."""

@@ -195,7 +195,7 @@ def test_formats_come_from_the_registry() -> None:
     from riskcheck.render import Renderer, formats
 
     assert list(formats("check")) == ["text", "html", "json", "markdown"]
-    assert list(formats("audit")) == ["text", "csv", "html", "json", "jsonl", "junit"]
+    assert list(formats("audit")) == ["text", "csv", "html", "json", "jsonl", "junit", "xlsx"]
     assert list(formats("test")) == ["text", "json", "junit"]
     for view in ("check", "audit", "test"):
         for name, renderer in formats(view).items():

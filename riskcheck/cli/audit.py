@@ -60,6 +60,8 @@ def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | Non
     """
     if only_new and not baseline_file:
         raise RiskcheckError(text("audit.only_new_needs_baseline", options.lang))
+    if FORMATS[fmt].binary and output in (None, "-"):
+        raise RiskcheckError(text("audit.xlsx.needs_file", options.lang, format=fmt))
     checker = options.checker()
     prepared = functools.partial(prepare, FORMATS[fmt], options.fail_on, lang=options.lang)
     if baseline_file:
@@ -73,7 +75,8 @@ def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | Non
     if sys.stderr.isatty():
         cases = _progress(cases, sources.estimate())
     with open_output(output) as out:
-        summary = render(FORMATS[fmt], out, cases, packs=packs_entry(checker.packs), lang=options.lang,
+        stream = out.buffer if FORMATS[fmt].binary else out
+        summary = render(FORMATS[fmt], stream, cases, packs=packs_entry(checker.packs), lang=options.lang,
                          fail_on=options.fail_on)
     if sources.options.blank_rows:
         say(text("input.blank_rows", options.lang, count=sources.options.blank_rows))

@@ -93,6 +93,9 @@ class _Formats(Mapping[str, "type[Renderer]"]):
 class Renderer:
     """Base renderer: keeps the stream and the options; subclasses write."""
 
+    binary = False
+    """True for a binary format (a workbook): it receives a binary stream, and needs a file to write to."""
+
     def __init__(self, out: IO[str], *, packs: list[dict[str, str]], lang: str, fail_on: str, generator: str):
         self.out = out
         self.packs = packs

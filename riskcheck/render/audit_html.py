@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from riskcheck.i18n import text
 from riskcheck.render import Renderer, register
-from riskcheck.render.audit_text import RuleTally
+from riskcheck.render.audit_text import RuleTally, offer_text
 from riskcheck.report import CaseReport
 from riskcheck.vocabulary import SEVERITIES
 
@@ -64,11 +64,45 @@ def bar_chart(rows: list[tuple[str, int, str]], lang: str, label_width: int = 12
     return "".join(parts)
 
 
+class CompanyTally:
+    """Cases and active findings per severity, per company (``None``: not stated)."""
+
+    def __init__(self) -> None:
+        self.companies: dict[str | None, list[int]] = {}
+        """company -> [cases, then one count per severity, most severe first]"""
+
+    def add(self, case: CaseReport) -> None:
+        row = self.companies.setdefault(case.company, [0] * (1 + len(SEVERITIES)))
+        row[0] += 1
+        for i, n in enumerate(case.severity_counts().values(), 1):
+            row[i] += n
+
+    def worst_first(self) -> list[tuple[str | None, list[int]]]:
+        """Most blockers first, then most high, ...; then most cases; then by name; cases not stating their
+        company last."""
+        return sorted(self.companies.items(),
+                      key=lambda item: (item[0] is None, [-n for n in item[1][1:]], -item[1][0], item[0] or ""))
+
+    def table(self, lang: str) -> str:
+        """The HTML table, or ``""`` when no case states its company (or the report is redacted)."""
+        if not any(company is not None for company in self.companies):
+            return ""
+        say = lambda key: escape(text(f"audit.{key}", lang))  # noqa: E731
+        head = (f'<h2>{say("companies")}</h2><table class="companies"><thead><tr><th>{say("column.company")}</th>'
+                f'<th>{say("column.cases")}</th>' + "".join(f"<th>{escape(name_of(s, lang))}</th>" for s in SEVERITIES)
+                + "</tr></thead><tbody>\n")
+        rows = "".join(f'<tr class="company"><td>{escape(company if company is not None else text("audit.company.unknown", lang))}'
+                       f'</td>' + "".join(f'<td class="n">{n or ""}</td>' for n in counts) + "</tr>\n"
+                       for company, counts in self.worst_first())
+        return head + rows + "</tbody></table>\n"
+
+
 @register("html", "audit")
 class AuditHtmlRenderer(Renderer):
     def __init__(self, out: IO[str], **options: Any):
         super().__init__(out, **options)
         self.tally = RuleTally()
+        self.companies = CompanyTally()
         self.spools = [tempfile.TemporaryFile("w+", encoding="utf-8") for _ in RANKS]
 
     def say(self, key: str, **fields: Any) -> str:
@@ -77,6 +111,7 @@ class AuditHtmlRenderer(Renderer):
     def report(self, case: CaseReport) -> None:
         lang = self.lang
         self.tally.add(case)
+        self.companies.add(case)
         rank = case.rank()
         counts = case.severity_counts()
         if case.status == "error":
@@ -93,7 +128,9 @@ class AuditHtmlRenderer(Renderer):
         else:
             detail = ""
         cells = "".join(f'<td class="n">{counts[s] or ""}</td>' for s in SEVERITIES)
-        self.spools[rank].write(f'<tr><td>{escape(case.id)}<div class="src">{escape(case.source)}</div></td>'
+        offer = offer_text(case, lang)
+        offer = f'<div class="offer">{escape(offer)}</div>' if offer else ""
+        self.spools[rank].write(f'<tr><td>{escape(case.id)}{offer}<div class="src">{escape(case.source)}</div></td>'
                                 f'<td>{tag(RANKS[rank], lang)}</td>{cells}<td>{detail}</td></tr>\n')
 
     def finish(self, summary: dict[str, Any]) -> None:
@@ -120,6 +157,7 @@ class AuditHtmlRenderer(Renderer):
               f'{bar_chart(severity_rows, lang, 80)}</div>'
               f'<div class="chart"><h2>{escape(self.say("chart.rule"))}</h2>'
               f'{bar_chart(rule_rows, lang, label_width)}</div></div>\n'
+              + self.companies.table(lang) +
               f'<h2>{escape(self.say("table"))}</h2><table><thead><tr><th>{escape(self.say("column.case"))}</th>'
               f'<th>{escape(self.say("column.worst"))}</th>'
               + "".join(f"<th>{escape(name_of(s, lang))}</th>" for s in SEVERITIES)

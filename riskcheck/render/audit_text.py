@@ -31,6 +31,13 @@ class RuleTally:
         return [(rule, count, self.severity[rule].most_common(1)[0][0]) for rule, count in self.rules.most_common(n)]
 
 
+def offer_text(case: CaseReport, lang: str) -> str:
+    """The case's company and position (those stated), ``""`` when neither is known."""
+    if case.company and case.position:
+        return text("audit.offer", lang, company=case.company, position=case.position)
+    return case.company or case.position or ""
+
+
 def counts_text(counts: dict[str, int], lang: str, all_severities: bool = False) -> str:
     """``1 blocker, 2 high`` (the non-zero ones, or all) in the audit's words."""
     return text("audit.count_separator", lang).join(
@@ -49,11 +56,13 @@ class AuditTextRenderer(Renderer):
 
     def report(self, case: CaseReport) -> None:
         self.tally.add(case)
+        offer = offer_text(case, self.lang)
+        offer = self.say("line.offer", offer=offer) if offer else ""
         if case.status == "error":
-            click.echo(self.say("line.error", id=case.id, error=case.error), file=self.out)
+            click.echo(self.say("line.error", id=case.id, error=case.error) + offer, file=self.out)
         elif case.status == "findings":
             click.echo(self.say("line.findings", id=case.id, source=case.source,
-                                counts=counts_text(case.severity_counts(), self.lang)), file=self.out)
+                                counts=counts_text(case.severity_counts(), self.lang)) + offer, file=self.out)
 
     def finish(self, summary: dict[str, Any]) -> None:
         echo = lambda line="": click.echo(line, file=self.out)  # noqa: E731

@@ -11,7 +11,9 @@ from riskcheck.render import Renderer, register
 from riskcheck.report import CaseReport
 
 COLUMNS = ["case", "source", "status", "rule", "severity", "topic", "confirm_with", "form", "about", "message",
-           "ask", "basis", "waived", "error"]
+           "ask", "basis", "waived", "error",
+           "company", "position"]
+"""Columns are only ever added at the end, so scripts reading the older columns by position keep working."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 WAIVED = "yes"
 """The ``waived`` column's value: data for a spreadsheet filter, like the codes in the other columns."""
@@ -37,12 +39,13 @@ class CsvRenderer(Renderer):
         rows = io.StringIO()
         writer = csv.writer(rows, lineterminator="\r\n")
         head = [case.id, case.source, case.status]
+        tail = [case.error, case.company, case.position]
         if not case.findings:
-            writer.writerow([cell(v) for v in head + [""] * 10 + [case.error]])
+            writer.writerow([cell(v) for v in head + [""] * 10 + tail])
         for f in case.findings:
             writer.writerow([cell(v) for v in head + [
                 f.rule, f.severity, f.topic, "; ".join(f.confirm_with), f.form, f.about, f.message, f.ask, f.basis,
-                WAIVED if f.waived is not None else "", case.error]])
+                WAIVED if f.waived is not None else ""] + tail])
         return rows.getvalue()
 
     def case(self, encoded: str) -> None:

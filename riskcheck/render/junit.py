@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from riskcheck.i18n import FALLBACK, text
 from riskcheck.render import Renderer, register
+from riskcheck.render.audit_text import offer_text
 from riskcheck.report import CaseReport
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -40,7 +41,9 @@ class JunitRenderer(Renderer):
     @staticmethod
     def encode(entry: dict[str, Any], fail_on: str, lang: str = FALLBACK) -> str:
         case = CaseReport.from_entry(entry)
-        xml = [f"    <testcase classname={attr(case.source)} name={attr(case.id)}>\n"]
+        offer = offer_text(case, lang)
+        name = text("audit.junit.name", lang, id=case.id, offer=offer) if offer else case.id
+        xml = [f"    <testcase classname={attr(case.source)} name={attr(name)}>\n"]
         lines = "\n".join(text("audit.junit.line", lang, severity=severity(f.severity, lang), rule=f.rule,
                                message=f.message, ask=f.ask)
                           + (text("audit.finding_waived", lang) if f.waived is not None else "") for f in case.findings)
