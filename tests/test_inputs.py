@@ -3,6 +3,7 @@ headers (issue 14). Real files, the real CLI and engine; workbooks written by op
 
 from __future__ import annotations
 
+import json
 import inspect
 import os
 import subprocess
@@ -407,3 +408,16 @@ def test_stdin_closed_is_an_error_entry() -> None:
     proc = subprocess.run(f"{sys.executable} -m riskcheck audit - --format jsonl --jobs 1 --lang en <&-",
                           shell=True, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and ("standard input is closed" in proc.stdout or "holds no case" in proc.stdout)  # reopened on /dev/null
+
+
+def test_redact_names_table_columns_by_letter_only(tmp_path: Path) -> None:
+    """Headers are input: under --redact an unknown, duplicate or ignored column is named by its letter."""
+    path = tmp_path / "r.csv"
+    path.write_text("id,offer.stage,TanakaSecretHeader,promise1.said,promise01.said\n"
+                    "r1,offer_received,x,a,b\n", encoding="utf-8")
+    for extra in ("error", "ignore"):
+        result = run_cli("audit", str(path), "--redact", "--format", "jsonl", "--extra-columns", extra)
+        assert "TanakaSecretHeader" not in result.output and "promise01" not in result.output, result.output
+        assert json.loads(result.stdout.splitlines()[0])["status"] == "error"
+    plain = run_cli("audit", str(path), "--format", "jsonl")
+    assert "TanakaSecretHeader" in plain.stdout

@@ -51,6 +51,8 @@ class Options:
     lang: str = "en"
     notice: Callable[[str], None] = lambda message: None
     """Receives one-line notices (columns ignored, sheets skipped): stderr in ``audit``."""
+    redact: bool = False
+    """``--redact``: messages name table columns by their letter, never by the header typed."""
     blank_rows: int = 0
     """Fully blank table rows skipped so far (counted, not reported as cases)."""
     noticed: set[str] = field(default_factory=set)

@@ -50,6 +50,11 @@ class Header:
         self.problems: list[tuple[str, str]] = []
         """(field, message) pairs."""
         lang = options.lang
+
+        def shown(index: int, header: str) -> str:
+            """A header as messages quote it: under --redact only its column letter (headers are input)."""
+            return C.excel_letter(index) if options.redact else header
+
         seen: dict[str, tuple[int, str]] = {}
         unknown: list[tuple[int, str]] = []
         for index, raw in enumerate(cells):
@@ -65,14 +70,14 @@ class Header:
                 continue
             column, n = found
             if n is not None and n < 1:
-                self.problems.append((_field(header, lang), text("input.table.numbering", lang)))
+                self.problems.append((_field(shown(index, header), lang), text("input.table.numbering", lang)))
                 continue
             key = column.name(n)
             if key in seen:
                 first, first_header = seen[key]
-                self.problems.append((_field(header, lang), text(
-                    "input.table.duplicate", lang, first=f"{C.excel_letter(first)} ({first_header})",
-                    second=f"{C.excel_letter(index)} ({header})", key=key)))
+                self.problems.append((_field(shown(index, header), lang), text(
+                    "input.table.duplicate", lang, first=f"{C.excel_letter(first)} ({shown(first, first_header)})",
+                    second=f"{C.excel_letter(index)} ({shown(index, header)})", key=key)))
                 continue
             seen[key] = (index, header)
             self.read.append((index, key))
@@ -83,13 +88,14 @@ class Header:
         """cell index -> key."""
         if unknown and options.extra_columns == "ignore":
             self.skipped.update(index for index, _ in unknown)
-            listed = ", ".join(f"{header} ({C.excel_letter(index)})" for index, header in unknown)
+            listed = ", ".join(f"{shown(index, header)} ({C.excel_letter(index)})" for index, header in unknown)
             self.ignored = listed
         else:
             self.ignored = ""
             for index, header in unknown:
-                self.problems.append((_field(header, lang), text(
-                    "input.table.unknown", lang, letter=C.excel_letter(index), hint=_suggest(header, lang))))
+                self.problems.append((_field(shown(index, header), lang), text(
+                    "input.table.unknown", lang, letter=C.excel_letter(index),
+                    hint="" if options.redact else _suggest(header, lang))))
 
     def message(self) -> tuple[str | None, str] | None:
         """The header's problems as one (field, message) pair, or None."""
