@@ -30,8 +30,11 @@ def run() -> None:
         main(prog_name="riskcheck")
     except SystemExit:
         # finished, with its exit code and any output complete: a signal now (Python restores the default
-        # handlers while it shuts down) must not turn that into a silent death by signal
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        # handlers while it shuts down) must not turn that into a silent death by signal; nor may the timer
+        # that re-raises a signal a finalizer swallowed (SIGALRM, see ``stop_on_signals``) fire now
+        if hasattr(signal, "setitimer"):
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.pthread_sigmask(signal.SIG_BLOCK, (*STOP_SIGNALS, signal.SIGALRM))
         raise
     except Interrupted as exc:  # before the command line's boundary was in place (still importing)
         from riskcheck.i18n import text
