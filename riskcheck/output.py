@@ -23,7 +23,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import secrets
 import select
 import stat
 import sys
@@ -140,7 +139,7 @@ def _link_into_place(fd: int, directory: str, target: str, new: bool) -> None:
             except FileExistsError:  # made by someone else meanwhile: replaced as any existing file
                 pass
         while True:
-            name = f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}"
+            name = f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}"
             try:
                 os.link(source, name, dst_dir_fd=folder, follow_symlinks=True)
                 break
@@ -224,7 +223,7 @@ _NO_TMPFILE = {getattr(errno, name) for name in ("EOPNOTSUPP", "EISDIR", "EINVAL
 
 def _hidden_file(directory: str) -> tuple[int, str]:
     while True:
-        name = os.path.join(directory, f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}")
+        name = os.path.join(directory, f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}")
         try:
             return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), name
         except FileExistsError:
