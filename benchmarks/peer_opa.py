@@ -51,7 +51,7 @@ from typing import Any, Callable
 
 import yaml
 
-from riskcheck.batch import evaluate
+from riskcheck.batch import item_entry
 from riskcheck.case import load_case
 from riskcheck.errors import RiskcheckError
 from riskcheck.evaluate import Checker
@@ -280,7 +280,7 @@ def main() -> None:
 
         def in_process() -> None:
             for item in items:
-                evaluate(checker, item, "low")
+                item_entry(checker, item, "low")
 
         def rego_parsed() -> set[Triple]:
             found: set[Triple] = set()

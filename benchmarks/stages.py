@@ -21,7 +21,7 @@ import tempfile
 import time
 from typing import Any, Callable
 
-from riskcheck.batch import evaluate
+from riskcheck.batch import item_entry
 from riskcheck.case import Case, load_case
 from riskcheck.engine import Match
 from riskcheck.errors import RiskcheckError
@@ -73,7 +73,7 @@ def main() -> None:
     cases = valid_cases(docs)
     facts = [build(case) for case in cases]
     matches = [checker.matcher.match([dict(fact) for fact in case_facts]) for case_facts in facts]
-    entries = [evaluate(checker, item, "low") for item in items]
+    entries = [item_entry(checker, item, "low") for item in items]
     encode = functools.partial(prepare, JsonlRenderer, "low")
 
     def validate(doc: Document) -> None:
@@ -94,7 +94,7 @@ def main() -> None:
         "  floor (C engine + loads)": (lambda: floor(floor_checker, payloads), len(payloads)),
         "findings": (each(findings, facts, matches), len(cases)),
         "encode JSONL line": (each(encode, entries), len(entries)),
-        "whole case (all of the above)": (each(lambda i: encode(evaluate(checker, i, "low")), items), len(items)),
+        "whole case (all of the above)": (each(lambda i: encode(item_entry(checker, i, "low")), items), len(items)),
     }
     gc.freeze()  # as the audit workers do
     best = dict.fromkeys(stages, float("inf"))
