@@ -63,8 +63,8 @@ from riskcheck.rulepack import load_packs
 
 try:
     import regopy
-except ImportError:  # pragma: no cover - a benchmark dependency
-    raise SystemExit("peer_opa.py needs regopy: pip install -e '.[bench]'") from None
+except ImportError:  # a benchmark dependency: --help works without it, a run says how to get it
+    regopy = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -255,6 +255,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; the best of each counts")
     args = parser.parse_args()
+    if regopy is None:
+        raise SystemExit("peer_opa.py needs regopy: pip install -e '.[bench]'")
     with tempfile.TemporaryDirectory() as directory:
         subprocess.run([sys.executable, os.path.join(HERE, "generate_cases.py"), str(args.cases), directory],
                        check=True, capture_output=True)
