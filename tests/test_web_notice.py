@@ -4,7 +4,6 @@ anything is merged; the merge keeps the candidate's answers, records the differe
 
 from __future__ import annotations
 
-import asyncio
 import html
 import importlib.util
 import re
@@ -16,8 +15,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from riskcheck.web import create_app
-from riskcheck.web.settings import Settings
+from test_web import app, request  # noqa: F401 (the same in-process client, and its app fixture)
 
 DOCUMENTS = ROOT / "fixtures" / "documents"
 SECURITY = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
@@ -29,17 +27,6 @@ FORM = {
 }
 
 
-def request(app: Any, method: str, url: str, **kwargs: Any) -> httpx.Response:
-    async def go() -> httpx.Response:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-            return await client.request(method, url, **kwargs)
-
-    return asyncio.run(go())
-
-
-@pytest.fixture(scope="module")
-def app() -> Any:
-    return create_app(Settings())
 
 
 @pytest.fixture(scope="module")

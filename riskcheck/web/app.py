@@ -280,15 +280,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if group in forms.REPEATED and row.isdigit():
                 forms.remove_row(values, group, int(row))
             return HTMLResponse(page.form_page(lang, values))
+        return await answer(lang, values, lambda: forms.to_case(values, lang))
+
+    async def answer(lang: str, values: forms.Values, make_case: Any) -> Response:
+        """The result page for the case ``make_case`` builds from the form, or the form again with its
+        problems (422)."""
+        from riskcheck.casefile import dump_case
+
         try:
-            case = forms.to_case(values, lang)
+            case = make_case()
         except forms.FormErrors as exc:
             return HTMLResponse(page.form_page(lang, values, exc.errors), 422)
         except RiskcheckError as exc:
             return HTMLResponse(page.form_page(lang, values, problem=str(exc)), 422)
         entry = await checked(lang, "high", lambda: check_case_entry(case, lang, "high"))
-        from riskcheck.casefile import dump_case
-
         return HTMLResponse(page.result_page(lang, entry, dump_case(case, lang), "high"))
 
     async def notice(request: Request) -> Response:
@@ -326,7 +331,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         candidate's answers kept, differences recorded in the document's statements) and check the case."""
         from datetime import date
 
-        from riskcheck.casefile import dump_case
         from riskcheck.loading import Document
         from riskcheck.read.merge import merge_data
         from riskcheck.read.preview import reading_from_json
@@ -337,17 +341,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             reading = reading_from_json(str(form.get("notice_reading") or ""))
         except ValueError:
             return HTMLResponse(page.form_page(lang, values, problem=text("web.notice.bad_reading", lang)), 422)
-        try:
+
+        def merged() -> Any:
             case = forms.to_case(values, lang)
             data = case.model_dump(by_alias=True, exclude_none=True)
             merge_data(data, reading, date.today())
-            case = load_case(Document(data, text("web.form.source", lang)), case.id or "offer")
-        except forms.FormErrors as exc:
-            return HTMLResponse(page.form_page(lang, values, exc.errors), 422)
-        except RiskcheckError as exc:
-            return HTMLResponse(page.form_page(lang, values, problem=str(exc)), 422)
-        entry = await checked(lang, "high", lambda: check_case_entry(case, lang, "high"))
-        return HTMLResponse(page.result_page(lang, entry, dump_case(case, lang), "high"))
+            return load_case(Document(data, text("web.form.source", lang)), case.id or "offer")
+
+        return await answer(lang, values, merged)
 
     async def read_form(request: Request) -> FormData:
         """The submitted form, an uploaded file already read into memory (and its spool closed)."""
