@@ -45,7 +45,7 @@ def test_shipped_examples_mirror_the_shared_ones() -> None:
     """The in-repository examples are the contract's examples, byte for byte (when the contract is beside us)."""
     shared = SHARED / "examples"
     if not shared.is_dir():
-        pytest.skip("no ../shared beside this checkout (a fresh clone): nothing to compare with")
+        pytest.skip("no contract folder (shared/) beside this checkout, as in a fresh clone: nothing to compare with")
     assert sorted(p.name for p in shared.glob("*.yaml")) == [p.name for p in EXAMPLE_FILES]
     for path in EXAMPLE_FILES:
         assert (shared / path.name).read_bytes() == path.read_bytes(), path.name
