@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 
-from riskcheck.errors import STOP_SIGNALS, Interrupted, stop_on_signals
+from riskcheck.errors import STOP_SIGNALS, Interrupted, interrupted_by, stop_on_signals
 from riskcheck.streams import standard_streams
 
 
@@ -36,15 +36,25 @@ def run() -> None:
             signal.setitimer(signal.ITIMER_REAL, 0)
         signal.pthread_sigmask(signal.SIG_BLOCK, (*STOP_SIGNALS, signal.SIGALRM))
         raise
+    except Exception:  # while still importing: a signal that library code turned into another error?
+        signalled = interrupted_by()
+        if signalled is None:
+            raise
+        _interrupted(signalled)
     except Interrupted as exc:  # before the command line's boundary was in place (still importing)
-        from riskcheck.i18n import text
-        from riskcheck.language import cli_lang
+        _interrupted(exc)
 
-        try:
-            os.write(2, (text("cli.interrupted", cli_lang(sys.argv[1:]), signal=exc.name) + "\n").encode())
-        except OSError:
-            pass
-        os._exit(exc.exit_code)
+
+def _interrupted(exc: Interrupted) -> None:
+    """One line and exit 128 + signal, with nothing of the command line's machinery loaded."""
+    from riskcheck.i18n import text
+    from riskcheck.language import cli_lang
+
+    try:
+        os.write(2, (text("cli.interrupted", cli_lang(sys.argv[1:]), signal=exc.name) + "\n").encode())
+    except OSError:
+        pass
+    os._exit(exc.exit_code)
 
 
 if __name__ == "__main__":

@@ -118,8 +118,20 @@ _swallowed: list[int] = []
 """Signals whose ``Interrupted`` a finalizer swallowed, to be raised again where it can stop riskcheck."""
 
 
+_received: list[int] = []
+"""The stop signals received in this run, in order."""
+
+
 def _raise_interrupted(signum: int, frame: object) -> None:
+    _received.append(signum)
     raise Interrupted(signum)
+
+
+def interrupted_by() -> Interrupted | None:
+    """The ``Interrupted`` a stop signal raised in this run, if any: code that catches exceptions and
+    raises others (a class's ``__set_name__``, pydantic's schema builder) can turn it into an unrelated
+    error, which must still be reported as the signal it was."""
+    return Interrupted(_received[-1]) if _received else None
 
 
 def _raise_swallowed(signum: int, frame: object) -> None:

@@ -30,7 +30,8 @@ import click
 
 from riskcheck import __version__
 from riskcheck.cli.options import Options
-from riskcheck.errors import DEBUG_ENV, EXIT_INTERNAL, EXIT_SIGNAL_BASE, Interrupted, OutputError, RiskcheckError
+from riskcheck.errors import (DEBUG_ENV, EXIT_INTERNAL, EXIT_SIGNAL_BASE, Interrupted, OutputError, RiskcheckError,
+                              interrupted_by)
 from riskcheck.i18n import text
 from riskcheck.language import cli_lang
 from riskcheck.streams import standard_streams
@@ -91,11 +92,17 @@ class RiskcheckGroup(click.Group):
             report_interrupted(exc, options.lang)
             code = exc.exit_code
         except Exception as exc:  # a bug: one line, and a code CI cannot mistake for "findings"
-            if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
-                traceback.print_exc()
-            detail = type(exc).__name__ if options.redact else f"{type(exc).__name__}: {' '.join(str(exc).split())}"
-            say(text("cli.internal_error", options.lang, error=detail[:500]))
-            code = EXIT_INTERNAL
+            signalled = interrupted_by()
+            if signalled is not None:  # a signal that library code turned into another error
+                report_interrupted(signalled, options.lang)
+                code = signalled.exit_code
+            else:
+                if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+                    traceback.print_exc()
+                detail = (type(exc).__name__ if options.redact
+                          else f"{type(exc).__name__}: {' '.join(str(exc).split())}")
+                say(text("cli.internal_error", options.lang, error=detail[:500]))
+                code = EXIT_INTERNAL
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
