@@ -71,13 +71,17 @@ def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | Non
                                      options.fail_on, lang=options.lang)
     pool = Pool(options.checker, jobs, options.fail_on, prepared, case_timeout=case_timeout, lang=options.lang)
     sources = Inputs(list(inputs), InputOptions(extra_columns, options.lang, say, redact=options.redact))
-    cases: Iterable[Any] = pool.run(sources.items())
+    results = pool.run(sources.items())
+    cases: Iterable[Any] = results
     if sys.stderr.isatty():
         cases = _progress(cases, sources.estimate())
-    with open_output(output) as out:
-        stream = out.buffer if FORMATS[fmt].binary else out
-        summary = render(FORMATS[fmt], stream, cases, packs=packs_entry(checker.packs), lang=options.lang,
-                         fail_on=options.fail_on)
+    try:
+        with open_output(output) as out:
+            stream = out.buffer if FORMATS[fmt].binary else out
+            summary = render(FORMATS[fmt], stream, cases, packs=packs_entry(checker.packs), lang=options.lang,
+                             fail_on=options.fail_on)
+    finally:
+        results.close()  # an output that failed stops the workers now, not when the generator is collected
     if sources.options.blank_rows:
         say(text("input.blank_rows", options.lang, count=sources.options.blank_rows))
     if pool.deaths:
