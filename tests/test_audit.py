@@ -179,6 +179,14 @@ def test_a_case_that_kills_its_worker_every_time_becomes_an_error(tmp_path: Path
                                   "(killed by SIGKILL)")
 
 
+def wait_for_workers(process: subprocess.Popen, count: int = 2, seconds: float = 60) -> None:
+    """Wait until the running ``riskcheck audit`` ``process`` has ``count`` live workers."""
+    deadline = time.monotonic() + seconds
+    while len(worker_pids(process.pid)) < count:
+        assert process.poll() is None and time.monotonic() < deadline, "no workers"
+        time.sleep(0.02)
+
+
 def worker_pids(pid: int) -> list[int]:
     """The live child processes of ``pid`` (from /proc)."""
     children = []
@@ -201,10 +209,7 @@ def test_a_worker_killed_from_outside_costs_nothing(tmp_path: Path) -> None:
                            capture_output=True, text=True, timeout=300, cwd=ROOT)
     process = subprocess.Popen([sys.executable, "-m", "riskcheck", "audit", path, "--format", "json", "--jobs", "2"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while len(worker_pids(process.pid)) < 2:
-        assert process.poll() is None and time.monotonic() < deadline, "no workers"
-        time.sleep(0.02)
+    wait_for_workers(process)
     time.sleep(0.3)  # mid-batch
     os.kill(worker_pids(process.pid)[0], signal.SIGKILL)
     stdout, stderr = process.communicate(timeout=300)

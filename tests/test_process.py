@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, ROOT, run_cli
-from test_audit import jsonl_cases, worker_pids, writing_output
+from test_audit import jsonl_cases, wait_for_workers, worker_pids, writing_output
 
 from riskcheck.batch import Pool
 from riskcheck.cli.options import Options
@@ -131,10 +131,7 @@ def test_a_write_cut_short_loses_nothing(tmp_path: Path) -> None:
     clean = riskcheck("audit", path, "--format", "json", "--jobs", "2")
     process = subprocess.Popen([sys.executable, "-m", "riskcheck", "audit", path, "--format", "json", "--jobs", "2"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while len(worker_pids(process.pid)) < 2:
-        assert process.poll() is None and time.monotonic() < deadline, "no workers"
-        time.sleep(0.02)
+    wait_for_workers(process)
     time.sleep(1)  # the pipe fills up; riskcheck blocks in write()
     os.killpg(process.pid, signal.SIGSTOP)
     time.sleep(0.5)
@@ -265,10 +262,7 @@ def test_a_stopped_worker_does_not_stall_the_batch(tmp_path: Path) -> None:
     process = subprocess.Popen([sys.executable, "-m", "riskcheck", "audit", path, "--format", "json", "--jobs", "2",
                                 "--case-timeout", "2", "--lang", "en"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while len(worker_pids(process.pid)) < 2:
-        assert process.poll() is None and time.monotonic() < deadline, "no workers"
-        time.sleep(0.02)
+    wait_for_workers(process)
     time.sleep(0.3)
     stopped = worker_pids(process.pid)[0]
     os.kill(stopped, signal.SIGSTOP)
@@ -293,10 +287,7 @@ def test_a_batch_stopped_as_a_whole_is_not_timed_out(tmp_path: Path) -> None:
         process = subprocess.Popen([sys.executable, "-m", "riskcheck", "audit", path, "--format", "json", "--jobs",
                                     "2", "--case-timeout", "1"], stdout=stdout, stderr=subprocess.PIPE, text=True,
                                    cwd=ROOT, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while len(worker_pids(process.pid)) < 2:
-            assert process.poll() is None and time.monotonic() < deadline, "no workers"
-            time.sleep(0.02)
+        wait_for_workers(process)
         time.sleep(0.3)
         os.killpg(process.pid, signal.SIGSTOP)
         time.sleep(3)
