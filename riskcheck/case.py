@@ -38,13 +38,13 @@ Flag = Annotated[bool, BeforeValidator(japanese.flag), japanese.ANSWER_SCHEMA]
 MaybeFlag = Annotated[Union[bool, None], BeforeValidator(japanese.maybe_flag), japanese.ANSWER_SCHEMA]
 """True, false or unknown (``None``); はい・いいえ・不明."""
 Text = Annotated[str, BeforeValidator(_text, json_schema_input_type=str | int | float)]
-Yen = Annotated[int, BeforeValidator(japanese.amount), japanese.AMOUNT_SCHEMA, Field(ge=0, le=10**12)]
+Yen = Annotated[int, Field(ge=0, le=10**12), BeforeValidator(japanese.amount), japanese.AMOUNT_SCHEMA]
 """Yen: ``420000``, or ``42万円``, ``1,300円``."""
-Months = Annotated[float, BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA, Field(ge=0, le=120)]
-Hours = Annotated[float, BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA, Field(ge=0, le=744)]
+Months = Annotated[float, Field(ge=0, le=120), BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA]
+Hours = Annotated[float, Field(ge=0, le=744), BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA]
 """Hours in a month (744 = 31 x 24)."""
-Years = Annotated[float, BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA, Field(ge=0, le=60)]
-Age = Annotated[int, BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA, Field(ge=0, le=150)]
+Years = Annotated[float, Field(ge=0, le=60), BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA]
+Age = Annotated[int, Field(ge=0, le=150), BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA]
 Date = Annotated[date, BeforeValidator(japanese.date), japanese.DATE_SCHEMA]
 """``2027-02-01``, or ``2027/02/01``, ``2027年2月1日``, ``令和9年2月1日``."""
 Received = Annotated[Union[date, Literal[False], None], BeforeValidator(japanese.received), japanese.DATE_SCHEMA]
@@ -64,9 +64,18 @@ IncomePartValue = _vocabulary(IncomePart)
 
 
 class Model(BaseModel):
-    """Strict base: unknown keys are errors, values are checked on assignment."""
+    """Strict base: unknown keys are errors, values are checked on assignment.
+
+    A section left out (``terms.bonus``) is its model validated from ``{}`` (``section()``), inside
+    pydantic's own validation: building it with ``Bonus()`` would call back into Python for each.
+    """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def section() -> Any:
+    """The default of a section: the section's model with every field at its default."""
+    return Field(default_factory=dict, validate_default=True)
 
 
 class Candidate(Model):
@@ -210,17 +219,17 @@ class Remote(Model):
 class Terms(Model):
     monthly_salary: Yen | None = None
     hourly_wage: Yen | None = None
-    bonus: Bonus = Field(default_factory=Bonus)
-    overtime: Overtime = Field(default_factory=Overtime)
-    probation: Probation = Field(default_factory=Probation)
-    location: Location = Field(default_factory=Location)
-    duties: Scope = Field(default_factory=Scope)
-    contract: Contract = Field(default_factory=Contract)
-    remote: Remote = Field(default_factory=Remote)
+    bonus: Bonus = section()
+    overtime: Overtime = section()
+    probation: Probation = section()
+    location: Location = section()
+    duties: Scope = section()
+    contract: Contract = section()
+    remote: Remote = section()
     allowances: list[Allowance] = Field(default_factory=list)
     quoted_annual_income: QuotedIncome | None = None
     side_jobs: SideJobsValue = "unknown"
-    retirement_allowance: RetirementAllowance = Field(default_factory=RetirementAllowance)
+    retirement_allowance: RetirementAllowance = section()
     repayment: list[Repayment] = Field(default_factory=list)
 
 
@@ -244,12 +253,12 @@ class Expect(Model):
 class Case(Model):
     riskcheck: Literal[1]
     id: Text | None = None
-    candidate: Candidate = Field(default_factory=Candidate)
-    offer: Offer = Field(default_factory=Offer)
+    candidate: Candidate = section()
+    offer: Offer = section()
     people: list[Person] = Field(default_factory=list)
     documents: list[CaseDocument] = Field(default_factory=list)
     promises: list[Promise] = Field(default_factory=list)
-    terms: Terms = Field(default_factory=Terms)
+    terms: Terms = section()
     waivers: list[Waiver] = Field(default_factory=list)
     expect: Expect | None = None
 

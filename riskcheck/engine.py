@@ -248,14 +248,12 @@ class Matcher:
                     continue
                 raise EngineError(f"durable_rules rejected the rules: {_explained(exc)}") from None
         self.payload = Payload(rules)
+        self.kinds: frozenset[str] | None = frozenset(self.payload.projectors) - {MARKER} if self.payload.prune else None
+        """The fact kinds some rule names (``None``: all may matter); facts of other kinds never match."""
         warm = encode([{"id": "w", "t": "_warm", "sid": SESSION}])
         for handle in self.handles:
             self._fire(handle, warm)
 
-    @property
-    def kinds(self) -> frozenset[str] | None:
-        """The fact kinds some rule names (``None``: all may matter); facts of other kinds never match."""
-        return frozenset(self.payload.projectors) - {MARKER} if self.payload.prune else None
 
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:
         """All distinct rule matches for one case's facts, their bound facts the ones given."""

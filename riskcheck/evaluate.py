@@ -39,7 +39,7 @@ class Checker:
         self.max_bytes = max_bytes
 
     def check_case(self, case: Case, source: str) -> CaseResult:
-        case_facts = facts.build(case)
+        case_facts = facts.build(case, self.matcher.kinds)
         case_fact = case_facts[0]
         found = [self.makers[rule].build(bound, case_fact) for rule, bound in self.matcher.match(case_facts)]
         found.sort(key=findings.Finding.sort_key)

@@ -244,60 +244,76 @@ def derived(case: Case) -> dict[str, Any]:
     })
 
 
-def _case_terms(terms: Terms) -> dict[str, Any]:
-    """The terms as the case fact carries them: lists of items are summarised in ``derived`` instead (an
-    engine fact holds about 250 values), and the quoted income's parts become an ``{item: true}`` map."""
-    dumped = _dump(terms)
-    dumped.pop("allowances", None)
-    dumped.pop("repayment", None)
-    if "quoted_annual_income" in dumped:
-        parts = dumped["quoted_annual_income"].get("includes", [])
-        dumped["quoted_annual_income"]["includes"] = {part: True for part in parts}
-    return dumped
+NOT_IN_CASE_FACT = {"riskcheck": True, "id": True, "people": True, "documents": True, "promises": True,
+                    "waivers": True, "expect": True, "candidate": {"reads"}, "terms": {"allowances", "repayment"}}
+"""What the case fact leaves out: the items that have facts of their own, and lists (the terms' allowances
+and repayment clauses, the languages read) summarised in ``derived``, since an engine fact holds about
+250 values."""
 
 
-def build(case: Case) -> list[dict[str, Any]]:
-    """Turn a validated case into engine facts; ``id`` is ``kind:n`` and ``t`` the fact kind."""
-    facts: list[dict[str, Any]] = []
+def _case_fact(case: Case) -> dict[str, Any]:
+    """The case fact: offer, candidate and terms in one dump (a dump each costs more), the quoted income's
+    parts as an ``{item: true}`` map, and the derived values."""
+    fact = {"id": "case:0", "t": "case",
+            **case.model_dump(mode="json", exclude_none=True, exclude=NOT_IN_CASE_FACT)}
+    quoted = fact["terms"].get("quoted_annual_income")
+    if quoted is not None:
+        quoted["includes"] = {part: True for part in quoted.get("includes", [])}
+    fact["derived"] = derived(case)
+    return fact
 
-    def add(fact_kind: str, n: int | str, **fields: Any) -> None:
-        facts.append({"id": f"{fact_kind}:{n}", "t": fact_kind, **_drop_none(fields)})
 
+def build(case: Case, kinds: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    """Turn a validated case into engine facts; ``id`` is ``kind:n`` and ``t`` the fact kind. With
+    ``kinds`` (``Matcher.kinds``: the kinds some rule names), facts of other kinds are left out, since
+    nothing could match them; the case fact is always there."""
     people = {p.id: p for p in case.people}
     noticed = {topic for d in case.documents if d.kind in NOTICE_KINDS and d.received not in (None, False)
                for topic in d.covers}
-    candidate = _dump(case.candidate)
-    candidate.pop("reads", None)
-    add("case", 0, offer=_dump(case.offer), candidate=candidate, terms=_case_terms(case.terms), derived=derived(case))
-    for i, person in enumerate(case.people):
-        add("person", i, key=person.id, role=person.role, name=person.name, assigns_work=person.assigns_work,
-            decides_pay=person.decides_pay, confirms_work=confirms_work(person), confirms_pay=confirms_pay(person))
+    facts = [_case_fact(case)]
+    if kinds is None or "person" in kinds:
+        facts += (_fact("person", i, {"key": person.id, "role": person.role, "confirms_work": confirms_work(person),
+                                       "confirms_pay": confirms_pay(person)},
+                        name=person.name, assigns_work=person.assigns_work, decides_pay=person.decides_pay)
+                  for i, person in enumerate(case.people))
+    confirmations = kinds is None or "confirmation" in kinds
     for i, promise in enumerate(case.promises):
         maker = people.get(promise.by) if promise.by else None
         vouchers = ([maker] if maker else []) + [people[who] for who in promise.confirmed_by]
-        add("promise", i, index=i, topic=promise.topic, said=promise.said, by=promise.by,
-            by_role=maker.role if maker else None,
-            by_confirms_work=bool(maker and confirms_work(maker)),
-            by_confirms_pay=bool(maker and confirms_pay(maker)),
-            source=promise.source, stage=promise.stage, channel=promise.channel,
-            in_writing=promise.in_writing, confirmations=len(promise.confirmed_by),
-            confirmed_work=any(confirms_work(p) for p in vouchers),
-            confirmed_pay=any(confirms_pay(p) for p in vouchers),
-            in_notice=promise.topic in noticed)
-        for j, who in enumerate(promise.confirmed_by):
-            person = people[who]
-            add("confirmation", f"{i}.{j}", promise=i, person=who, role=person.role,
-                confirms_work=confirms_work(person), confirms_pay=confirms_pay(person))
-    for i, document in enumerate(case.documents):
-        add("document", i, index=i, kind=document.kind, received=document.received not in (None, False),
-            covers={topic: True for topic in document.covers}, **read_facts.document_fields(document))
-    for n, statement in enumerate(read_facts.statements(case) if any(d.states for d in case.documents) else []):
-        add("statement", n, **statement)
+        if kinds is None or "promise" in kinds:
+            facts.append(_fact("promise", i, {
+                "index": i, "topic": promise.topic, "by_confirms_work": bool(maker and confirms_work(maker)),
+                "by_confirms_pay": bool(maker and confirms_pay(maker)), "in_writing": promise.in_writing,
+                "confirmations": len(promise.confirmed_by),
+                "confirmed_work": any(confirms_work(p) for p in vouchers),
+                "confirmed_pay": any(confirms_pay(p) for p in vouchers), "in_notice": promise.topic in noticed},
+                said=promise.said, by=promise.by, by_role=maker.role if maker else None, source=promise.source,
+                stage=promise.stage, channel=promise.channel))
+        if confirmations:
+            for j, who in enumerate(promise.confirmed_by):
+                person = people[who]
+                facts.append(_fact("confirmation", f"{i}.{j}", {
+                    "promise": i, "person": who, "role": person.role, "confirms_work": confirms_work(person),
+                    "confirms_pay": confirms_pay(person)}))
+    if kinds is None or "document" in kinds:
+        facts += (_fact("document", i, {"index": i, "kind": document.kind,
+                                         "received": document.received not in (None, False),
+                                         "covers": {topic: True for topic in document.covers},
+                                         **read_facts.document_fields(document)})
+                  for i, document in enumerate(case.documents))
+    if (kinds is None or "statement" in kinds) and any(d.states for d in case.documents):
+        facts += (_fact("statement", n, {}, **statement) for n, statement in enumerate(read_facts.statements(case)))
     return facts
 
 
-def _dump(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json", exclude_none=True)
+def _fact(kind: str, n: int | str, fields: dict[str, Any], /, **optional: Any) -> dict[str, Any]:
+    """One fact: its id and kind, ``fields``, and those of ``optional`` that are known (``None`` left out)."""
+    fact = {"id": f"{kind}:{n}", "t": kind}
+    fact.update(fields)
+    for name, value in optional.items():
+        if value is not None:
+            fact[name] = value
+    return fact
 
 
 def _drop_none(fields: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ REDACTED = {"en": "[redacted]", "ja": "［非表示］"}
 SEPARATOR = {"en": ", ", "ja": "、"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     rule: str
     severity: str
@@ -34,7 +34,7 @@ class Finding:
     ``text``; ``None`` for a finding that rests on no read document."""
 
     def sort_key(self) -> tuple[Any, ...]:
-        return SEVERITIES.index(self.severity), self.rule, _about_key(self.about), self.message
+        return RANK[self.severity], self.rule, _about_key(self.about), self.message
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as plain data (copies, so the entry shares nothing with the finding)."""
@@ -48,6 +48,9 @@ class Finding:
         if self.waiver_expired is not None:
             out["waiver_expired"] = dict(self.waiver_expired)
         return out
+
+
+RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
 def _about_key(about: str | None) -> tuple[str, int]:
@@ -98,19 +101,40 @@ class FindingMaker:
         compiled = rule.compiled
         texts = rule.text[lang]
         self.texts = [_parse(template, compiled) for template in (rule.topic, texts.message, texts.ask, texts.basis)]
+        self.placeholders = list(dict.fromkeys(part for parts in self.texts if not isinstance(parts, str)
+                                               for part in parts if isinstance(part, Placeholder)))
+        self.constant = tuple(self.texts) if not self.placeholders else None
+        self.filled: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self.about_alias = next(iter(compiled.aliases), "")
         self.evidence_alias = rule.evidence
 
     def build(self, bound: dict[str, dict[str, Any]], case_fact: dict[str, Any]) -> Finding:
         """The finding for one match of the rule."""
         scope = {"case": case_fact, **bound}
-        topic, message, ask, basis = (parts if isinstance(parts, str) else self._fill(parts, scope)
-                                      for parts in self.texts)
+        texts = self._texts(scope)
         rule = self.rule
-        return Finding(rule=rule.id, severity=self.severities[case_fact.get("offer", {}).get("stage")], topic=topic,
-                       confirm_with=list(rule.confirm_with), form=rule.form, message=message, ask=ask, basis=basis,
-                       raise_at=rule.raise_at, about=_about(bound.get(self.about_alias, {}).get("id")),
-                       evidence=self._evidence(bound))
+        return Finding(rule.id, self.severities[case_fact.get("offer", {}).get("stage")], texts[0],
+                       list(rule.confirm_with), rule.form, texts[1], texts[2], texts[3], rule.raise_at,
+                       _about(bound.get(self.about_alias, {}).get("id")), evidence=self._evidence(bound))
+
+    def _texts(self, scope: dict[str, dict[str, Any]]) -> tuple[str, ...]:
+        """Topic, message, question and basis for a match; filled once for each set of values (a case
+        rarely has values no case before it had: the same amounts, stages, kinds come back)."""
+        if not self.placeholders:
+            return self.constant  # type: ignore[return-value]
+        values = tuple(_lookup(scope, placeholder) for placeholder in self.placeholders)
+        values += tuple(map(type, values))  # True, 1 and 1.0 are equal keys but are shown differently
+        try:
+            return self.filled[values]
+        except KeyError:
+            pass
+        except TypeError:  # a list or a map (``|missing``): filled every time
+            return tuple(parts if isinstance(parts, str) else self._fill(parts, scope) for parts in self.texts)
+        texts = tuple(parts if isinstance(parts, str) else self._fill(parts, scope) for parts in self.texts)
+        if len(self.filled) >= FILLED_PER_RULE:  # free text (what was said) rarely repeats: keep memory flat
+            self.filled.clear()
+        self.filled[values] = texts
+        return texts
 
     def _evidence(self, bound: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
         """``{source, line, text}`` from the rule's evidence fact: a statement gives its line; a document
@@ -130,9 +154,7 @@ class FindingMaker:
 
     def _value(self, placeholder: Placeholder, scope: dict[str, dict[str, Any]]) -> str:
         lang = self.lang
-        value: Any = scope[placeholder.alias]
-        for name in placeholder.path:
-            value = value.get(name) if isinstance(value, dict) else None
+        value = _lookup(scope, placeholder)
         if placeholder.filter == "missing":
             present = value or {}
             return SEPARATOR[lang].join(label(item, lang) for item in placeholder.missing if item not in present)
@@ -153,6 +175,18 @@ class FindingMaker:
         if placeholder.date:
             return typography.day(str(value), lang)
         return str(value)
+
+
+FILLED_PER_RULE = 512
+"""Filled texts a rule keeps (``FindingMaker._texts``) before it starts again."""
+
+
+def _lookup(scope: dict[str, dict[str, Any]], placeholder: Placeholder) -> Any:
+    """The raw value a placeholder shows (``None`` when absent)."""
+    value: Any = scope[placeholder.alias]
+    for name in placeholder.path:
+        value = value.get(name) if isinstance(value, dict) else None
+    return value
 
 
 def _parse(template: str, compiled: Compiled) -> str | list[Part]:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import orjson
 import yaml
 
 from riskcheck.errors import InputError
@@ -195,10 +196,33 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _SURROGATE_ESCAPE = r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
 
 
+def _fast_json(text: str) -> Any:
+    """The data of a plain, well-formed JSON text, parsed by orjson; ``None`` when the standard
+    library must parse it instead (then every error message, and the refusal of duplicate keys,
+    comes from the one careful path below).
+
+    orjson keeps the last of duplicate keys silently, so the keys are counted: outside strings every
+    ``:`` in JSON follows a key, so the text has as many colons as the data, written out again, has
+    keys plus colons inside strings, unless a key was dropped. A colon written as an escape
+    (``\\u003a``) would upset that count, so such texts go the careful way. So do texts with a number
+    orjson writes with an exponent (``1e+20``): orjson reads an integer beyond 64 bits as a float,
+    where the standard library keeps it exact."""
+    if "\\u003" in text:
+        return None
+    try:
+        data = orjson.loads(text)
+        written = orjson.dumps(data)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # also nesting beyond orjson's limits
+        return None
+    return data if written.count(b":") == text.count(":") and b"e+" not in written else None
+
+
 def _parse_json(text: str, source: str, start_line: int | None) -> Document:
     offset = start_line - 1 if start_line else 0
     try:
-        data = json.loads(text, object_pairs_hook=_reject_duplicates)
+        data = _fast_json(text)
+        if data is None:
+            data = json.loads(text, object_pairs_hook=_reject_duplicates)
     except json.JSONDecodeError as exc:
         raise InputError(source, Message("load.json_invalid", problem=exc.msg, column=exc.colno),
                          exc.lineno + offset) from None

@@ -33,6 +33,8 @@ def apply(findings: list[Finding], waivers: list[Waiver], case_id: str, today: d
           lang: str = "en") -> None:
     """Mark each finding covered by a live waiver for this case as waived, else note its expired waiver;
     with ``redact``, without the waiver's free text."""
+    if not waivers:
+        return
     hidden = text("waiver.redacted", lang) if redact else None
     for finding in findings:
         covering = [w for w in waivers if w.rule == finding.rule and w.case in (None, case_id)]

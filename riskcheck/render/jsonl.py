@@ -1,9 +1,15 @@
-"""JSON Lines: one case entry per line, streamed; the summary only decides the exit code."""
+"""JSON Lines: one case entry per line, streamed; the summary only decides the exit code.
+
+Each line is compact JSON in UTF-8 (orjson: no spaces after ``,`` and ``:``), keys in the entry's
+own fixed order, so the same case gives the same bytes on every run and with any ``--jobs``.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+import orjson
 
 from riskcheck.i18n import FALLBACK
 from riskcheck.render import Renderer, register
@@ -13,7 +19,10 @@ from riskcheck.render import Renderer, register
 class JsonlRenderer(Renderer):
     @staticmethod
     def encode(entry: dict[str, Any], fail_on: str, lang: str = FALLBACK) -> str:
-        return json.dumps(entry, ensure_ascii=False) + "\n"
+        try:
+            return orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE).decode()
+        except TypeError:  # what orjson does not write (an integer beyond 64 bits): the same compact form
+            return json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
 
     def case(self, encoded: str) -> None:
         self.out.write(encoded)
