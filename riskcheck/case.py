@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from riskcheck import japanese
 from riskcheck.loading import Document
@@ -19,11 +19,6 @@ from riskcheck.i18n import Message
 from riskcheck.validation import LocatedError, ValueProblem, validate
 from riskcheck.vocabulary import (BonusBasis, Channel, DocumentKind, EmploymentType, IncomePart, OvertimeScheme,
                                   Relocation, RepaymentFor, Role, SideJobs, Stage, Topic, YesNoUnknown)
-
-
-def _text(value: Any) -> Any:
-    """Free-text fields also accept a bare number (``renewal_cap: 5``)."""
-    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 def _vocabulary(literal: Any) -> Any:
@@ -37,7 +32,8 @@ Flag = Annotated[bool, BeforeValidator(japanese.flag), japanese.ANSWER_SCHEMA]
 """True or false; はい・いいえ, and 不明 as false (false means "not checked", "not in writing")."""
 MaybeFlag = Annotated[Union[bool, None], BeforeValidator(japanese.maybe_flag), japanese.ANSWER_SCHEMA]
 """True, false or unknown (``None``); はい・いいえ・不明."""
-Text = Annotated[str, BeforeValidator(_text, json_schema_input_type=str | int | float)]
+Text = Annotated[str, Field(coerce_numbers_to_str=True), WithJsonSchema({"type": ["string", "number"]})]
+"""Free text; a bare number is taken as its text (``renewal_cap: 5``)."""
 Yen = Annotated[int, Field(ge=0, le=10**12), BeforeValidator(japanese.amount), japanese.AMOUNT_SCHEMA]
 """Yen: ``420000``, or ``42万円``, ``1,300円``."""
 Months = Annotated[float, Field(ge=0, le=120), BeforeValidator(japanese.number), japanese.NUMBER_SCHEMA]

@@ -26,15 +26,19 @@ The C engine is used directly as a matcher (see ``shared/durable-rules.md``), ne
 Only what the rules read goes to the engine (``Payload``): facts of kinds no rule names are left
 out and the others keep only the fields some rule tests, so the engine parses, hashes and echoes
 back far less; the matches it returns name their facts by id, and the bound facts handed to
-findings are the caller's own, complete dicts.
+findings are the caller's own, complete dicts. A match of a rule that binds only facts alone of
+their kind in the case (the case fact, a case's one person) is known from the rule's name, the
+first thing in the engine's message: most messages are never parsed.
 """
 
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 import re
 import sys
+from collections import Counter
 from typing import Any, Callable
 
 import orjson
@@ -80,6 +84,8 @@ MARKER_FACT = {"id": MARKER, "t": MARKER, "sid": SESSION}
 """Asserted last in every case: every rule starts with a pattern on it."""
 _names = itertools.count()
 
+_ID = operator.itemgetter("id")
+_KIND = operator.itemgetter("t")
 Match = tuple[str, dict[str, dict[str, Any]]]
 """A rule id and its bound facts by alias (``unless`` patterns bind nothing)."""
 
@@ -153,6 +159,9 @@ class Payload:
                 return
             for alias, expression in patterns:
                 self._paths(expression, kinds[alias], kinds)  # type: ignore[arg-type]
+        if any(_depth(shape) > MAX_SHAPE_DEPTH for shape in self.shapes.values()):
+            self.prune = False  # only a hand-made rule reads that deep (the fact models nest 3 levels)
+            return
         self.projectors = {kind: _projector(shape) for kind, shape in self.shapes.items()}
 
     def _paths(self, value: Any, kind: str, kinds: dict[str, str | None]) -> None:
@@ -177,6 +186,15 @@ class Payload:
                 for fact in facts if (kind := fact["t"]) in projectors]
 
 
+MAX_SHAPE_DEPTH = 8
+"""Fields nested deeper than this turn pruning off: a projector is Python code, one block per level,
+and Python allows 20 nested blocks."""
+
+
+def _depth(shape: Shape) -> int:
+    return 1 + max((_depth(inner) for inner in shape.values() if inner is not None), default=0)
+
+
 def _kind(expression: Any) -> str | None:
     terms = expression.get("$and", [expression]) if isinstance(expression, dict) else []
     for term in terms:
@@ -198,22 +216,32 @@ def _add(shape: Shape, parts: list[str]) -> None:
 
 
 def _projector(shape: Shape) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """A function keeping of a dict the fields ``shape`` names (nested dicts left empty are dropped)."""
-    whole = [key for key, inner in shape.items() if inner is None]
-    nested = [(key, _projector(inner)) for key, inner in shape.items() if inner is not None]
+    """A function keeping of a dict the fields ``shape`` names (nested dicts left empty are dropped).
 
-    def project(value: dict[str, Any]) -> dict[str, Any]:
-        out = {key: value[key] for key in whole if key in value}
-        for key, inner in nested:
-            if key in value:
-                item = value[key]
-                if not isinstance(item, dict):
-                    out[key] = item
-                elif kept := inner(item):
-                    out[key] = kept
-        return out
+    It is written out as straight-line Python, one ``if`` per field (field names as ``repr`` literals),
+    and compiled once: every fact of every case goes through it, and walking the shape for each took
+    half again as long (``benchmarks/stages.py``)."""
+    source = "\n".join(["def project(v0):", *_projection(shape, 0), "    return o0"])
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<riskcheck.engine projector>", "exec"), namespace)
+    return namespace["project"]  # type: ignore[no-any-return]
 
-    return project
+
+def _projection(shape: Shape, depth: int) -> list[str]:
+    """The lines that copy into ``o{depth}`` the fields of ``v{depth}`` that ``shape`` keeps."""
+    pad, value, out, item, kept = "    " * (depth + 1), f"v{depth}", f"o{depth}", f"v{depth + 1}", f"o{depth + 1}"
+    lines = [f"{pad}{out} = {{}}"]
+    for key, inner in shape.items():
+        name = repr(key)
+        if inner is None:
+            lines.append(f"{pad}if {name} in {value}: {out}[{name}] = {value}[{name}]")
+            continue
+        lines += [f"{pad}{item} = {value}.get({name})",
+                  f"{pad}if isinstance({item}, dict):",
+                  *_projection(inner, depth + 1),
+                  f"{pad}    if {kept}: {out}[{name}] = {kept}",
+                  f"{pad}elif {name} in {value}: {out}[{name}] = {item}"]
+    return lines
 
 
 def _rulesets(rules: dict[str, dict[str, Any]]) -> list[dict[str, dict[str, Any]]]:
@@ -228,6 +256,24 @@ def _rulesets(rules: dict[str, dict[str, Any]]) -> list[dict[str, dict[str, Any]
         out[-1][rule_id] = rule
         patterns += size
     return out
+
+
+def _binds(rule_id: str, rule: dict[str, Any]) -> dict[str, str] | None:
+    """The aliases a rule's matches bind, with their fact kinds (the marker and ``$not`` patterns bind
+    nothing); ``None`` when that is not fixed (``any`` alternatives, a pattern without a plain kind
+    test) or the rule's name is not written as it is in a match message (JSON escapes)."""
+    plain = rule_id.isascii() and rule_id.isprintable() and '"' not in rule_id and "\\" not in rule_id
+    if not plain or set(rule) - {"all"}:
+        return None
+    aliases = {alias: _kind(expression) for pattern in rule["all"] for alias, expression in pattern.items()
+               if alias != MARKER and not alias.endswith("$not")}
+    return None if None in aliases.values() else aliases  # type: ignore[return-value]
+
+
+def _only_of_kind(facts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The facts that are the only one of their kind, by kind."""
+    counts = Counter(map(_KIND, facts))
+    return {fact["t"]: fact for fact in facts if counts[fact["t"]] == 1}
 
 
 class Matcher:
@@ -248,6 +294,9 @@ class Matcher:
                     continue
                 raise EngineError(f"durable_rules rejected the rules: {_explained(exc)}") from None
         self.payload = Payload(rules)
+        self.binds = {rule_id: (aliases, frozenset(aliases.values())) for rule_id, rule in rules.items()
+                      if (aliases := _binds(rule_id, rule)) is not None}
+        """For each rule whose frame has a fixed shape, the kind of fact each alias binds, and those kinds."""
         self.kinds: frozenset[str] | None = frozenset(self.payload.projectors) - {MARKER} if self.payload.prune else None
         """The fact kinds some rule names (``None``: all may matter); facts of other kinds never match."""
         warm = encode([{"id": "w", "t": "_warm", "sid": SESSION}])
@@ -256,15 +305,28 @@ class Matcher:
 
 
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:
-        """All distinct rule matches for one case's facts, their bound facts the ones given."""
+        """All distinct rule matches for one case's facts, their bound facts the ones given.
+
+        A match message names its rule first (``{"RULE":{...}}``) and echoes the bound facts. When
+        each fact a rule binds is the only one of its kind in the case (the case fact always is), the
+        rule's name says which facts matched and the message is not parsed."""
         payload = encode([*self.payload.facts(facts), MARKER_FACT])
         by_id = {fact["id"]: fact for fact in facts}
+        only = _only_of_kind(facts)
         seen: dict[tuple[str, ...], Match] = {}
         for handle in self.handles:
             for message in self._fire(handle, payload):
+                rule = message[2:message.find('"', 2)]
+                binds = self.binds.get(rule)
+                if binds is not None and binds[1] <= only.keys():
+                    bound = {alias: only[kind] for alias, kind in binds[0].items()}
+                    key = (rule, *map(_ID, bound.values()))
+                    if key not in seen:
+                        seen[key] = (rule, bound)
+                    continue
                 for rule, frame in orjson.loads(message).items():
                     frame.pop(MARKER, None)
-                    key = (rule, *[fact["id"] for fact in frame.values()])
+                    key = (rule, *map(_ID, frame.values()))
                     if key not in seen:
                         seen[key] = (rule, {alias: by_id[fact["id"]] for alias, fact in frame.items()})
         return list(seen.values())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -202,6 +203,7 @@ CAP_RENEWALS = re.compile(r"(\d+)\s*(?:回|times|renewals?)", re.IGNORECASE)
 CAP_TOTAL = re.compile(r"通算|最長|合計|上限|まで|total|max|up to", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)  # a few phrasings come back case after case ("unknown", 通算5年)
 def renewal_cap_years(text: str) -> float | None:
     """The total period a renewal cap allows, in years: ``通算3年`` and ``up to 5 years`` give the
     longest period named; ``1年契約・更新2回まで`` (a contract length and a number of renewals, no total)

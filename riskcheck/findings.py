@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Union
 
 from riskcheck.conditions import PLACEHOLDER, Compiled, field_type
@@ -19,7 +20,7 @@ class Finding:
     rule: str
     severity: str
     topic: str
-    confirm_with: list[str]
+    confirm_with: tuple[str, ...]
     form: str
     message: str
     ask: str
@@ -53,6 +54,7 @@ class Finding:
 RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
+@lru_cache(maxsize=None)  # a few hundred items at most: promises[0], documents[3], ...
 def _about_key(about: str | None) -> tuple[str, int]:
     if about is None:
         return "", -1
@@ -98,6 +100,7 @@ class FindingMaker:
         self.lang = lang
         self.redact = redact
         self.severities = {stage: severity_at(rule, stage) for stage in (None, *STAGES)}
+        self.confirm_with = tuple(rule.confirm_with)
         compiled = rule.compiled
         texts = rule.text[lang]
         self.texts = [_parse(template, compiled) for template in (rule.topic, texts.message, texts.ask, texts.basis)]
@@ -110,12 +113,12 @@ class FindingMaker:
 
     def build(self, bound: dict[str, dict[str, Any]], case_fact: dict[str, Any]) -> Finding:
         """The finding for one match of the rule."""
-        scope = {"case": case_fact, **bound}
-        texts = self._texts(scope)
+        topic, message, ask, basis = self._texts({"case": case_fact, **bound})
         rule = self.rule
-        return Finding(rule.id, self.severities[case_fact.get("offer", {}).get("stage")], texts[0],
-                       list(rule.confirm_with), rule.form, texts[1], texts[2], texts[3], rule.raise_at,
-                       _about(bound.get(self.about_alias, {}).get("id")), evidence=self._evidence(bound))
+        about = bound.get(self.about_alias)
+        return Finding(rule.id, self.severities[case_fact["offer"].get("stage")], topic, self.confirm_with, rule.form,
+                       message, ask, basis, rule.raise_at, _about(about["id"]) if about else None,
+                       evidence=self._evidence(bound) if self.evidence_alias else None)
 
     def _texts(self, scope: dict[str, dict[str, Any]]) -> tuple[str, ...]:
         """Topic, message, question and basis for a match; filled once for each set of values (a case
@@ -209,6 +212,7 @@ def _parse(template: str, compiled: Compiled) -> str | list[Part]:
     return parts
 
 
+@lru_cache(maxsize=None)  # fact ids are few: kind:n
 def _about(fact_id: str | None) -> str | None:
     """``promise:2`` -> ``promises[2]``; the case fact is about the whole case."""
     if not fact_id or fact_id.startswith("case:"):
