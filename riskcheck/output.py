@@ -163,8 +163,8 @@ def _writing(path: str, opener: Callable[[], int], encoding: str, closefd: bool 
         fd = opener()
     except OSError as exc:
         raise OutputError(path, exc) from None
-    stream = io.TextIOWrapper(io.BufferedWriter(_Sink(fd, closefd)), encoding=encoding, errors=errors, newline="",
-                              line_buffering=line_buffering)
+    stream = io.TextIOWrapper(io.BufferedWriter(_Sink(fd, closefd), BUFFER), encoding=encoding, errors=errors,
+                              newline="", line_buffering=line_buffering)
     try:
         try:
             yield stream
@@ -173,6 +173,11 @@ def _writing(path: str, opener: Callable[[], int], encoding: str, closefd: bool 
             stream.close()
     except _WriteFailed as failed:
         raise OutputError(path, failed.error) from None
+
+
+BUFFER = 1 << 16
+"""Bytes gathered before a write: a pipe's size, so a reader downstream still gets a batch's lines as
+they come, but in tens (lines of a JSON Lines report are a few kilobytes) rather than one each."""
 
 
 class _WriteFailed(Exception):
