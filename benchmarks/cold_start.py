@@ -13,6 +13,7 @@ imports importlib.metadata; the bare ``import pydantic`` is lazy and skips all o
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import statistics
@@ -42,7 +43,12 @@ def main() -> None:
                   "class Case(pydantic.BaseModel):\n    riskcheck: int"],
         "riskcheck check": [exe, "check", str(EXAMPLE), "--format", "json"],
     }
-    for cmd in commands.values():  # warm the OS file cache and .pyc files
+    # An installed riskcheck has its bytecode compiled by pip; a checkout run with PYTHONDONTWRITEBYTECODE
+    # set would compile every module from source on each run (about 60 ms), so compile it once here.
+    import riskcheck
+
+    compileall.compile_dir(os.path.dirname(riskcheck.__file__), quiet=1)
+    for cmd in commands.values():  # warm the OS file cache
         timed(cmd)
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.runs):
@@ -54,6 +60,45 @@ def main() -> None:
     bare = medians["bare imports"]
     print(f"ratio riskcheck / bare imports: {medians['riskcheck check'] / bare:.2f}x (target <= 1.5x)")
     print(f"ratio floor / bare imports:     {medians['floor'] / bare:.2f}x")
+    print(f"where a check's start-up goes (median of {args.runs} fresh processes, ms):")
+    phases: dict[str, list[float]] = {}
+    for _ in range(args.runs):
+        measured = subprocess.run([sys.executable, "-c", PHASES, str(EXAMPLE)], capture_output=True, text=True, check=True)
+        for line in measured.stdout.splitlines():
+            name, value = line.rsplit(" ", 1)
+            phases.setdefault(name, []).append(float(value))
+    for name, values in phases.items():
+        print(f"  {name:56} {statistics.median(values) * 1000:6.1f}")
+
+
+PHASES = """
+import sys, time
+clock = time.perf_counter
+marks = [("start", clock())]
+def mark(name):
+    marks.append((name, clock()))
+import click, yaml, durable.lang, pydantic
+mark("the bare imports (as above)")
+import riskcheck.cli
+mark("the command line (click groups, the catalogue)")
+class Floor(pydantic.BaseModel):
+    riskcheck: int
+mark("pydantic's first model (the floor's extra)")
+import riskcheck.case
+mark("the case models, Japanese value converters")
+from riskcheck.evaluate import Checker
+from riskcheck.rulepack import load_packs, pack_paths
+import riskcheck.render.json_
+mark("the rest of the path (facts, rules, findings, report)")
+packs = load_packs(pack_paths([], True))
+mark("loading the pack (YAML, rule models, conditions)")
+checker = Checker(packs)
+mark("building the matcher (durable_rules rulesets)")
+result = checker.check_file(sys.argv[1])
+mark("checking the case")
+for (_, before), (name, after) in zip(marks, marks[1:]):
+    print(name, after - before)
+"""
 
 
 if __name__ == "__main__":
