@@ -66,3 +66,37 @@ def test_audit_is_identical_whatever_jobs(tmp_path: Path) -> None:
     args = ("audit", str(inputs), "--format", "json", *TODAY)
     outputs = {in_subprocess(*args, "--jobs", jobs, seed=seed, codes=(2,)) for jobs, seed in (("1", "0"), ("2", "1"), ("3", "7"))}
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_case_reads_the_same_whatever_was_checked_before(packs: list, lang: str) -> None:
+    """Findings' texts are filled once per set of values and kept (``FindingMaker._texts``): a case checked
+    first, after all the others, or by a fresh checker gives the same entry."""
+    from riskcheck.evaluate import Checker
+    from riskcheck.loading import load
+
+    paths = sorted([*FIXTURES.glob("*.yaml"), *EXAMPLES.glob("*.yaml")])
+    docs = [load(str(path)) for path in paths]
+
+    def entries(order: list[int], checker: Checker | None = None) -> dict[int, dict]:
+        return {i: (checker or Checker(packs, lang=lang)).check_document(docs[i], str(i)).to_dict("low") for i in order}
+
+    forward = entries(list(range(len(docs))), Checker(packs, lang=lang))
+    backward = entries(list(reversed(range(len(docs)))), Checker(packs, lang=lang))
+    fresh = entries([0, len(docs) // 2, len(docs) - 1])
+    assert forward == backward
+    assert all(fresh[i] == forward[i] for i in fresh)
+    assert sum(len(entry["findings"]) for entry in forward.values()) > 100
+
+
+def test_equal_values_of_other_types_are_shown_as_their_own(packs: list) -> None:
+    """True, 1 and 1.0 are equal dictionary keys; a kept text must not show one for another."""
+    from riskcheck.findings import FindingMaker, Placeholder
+
+    maker = FindingMaker(packs[0].rules[0], "en")
+    maker.placeholders = [Placeholder("case", ("x",), "", False)]
+    maker.texts = [[Placeholder("case", ("x",), "", False)]] * 4
+    maker.constant = None
+    shown = [maker._texts({"case": {"x": value}})[0] for value in (True, 1, 1.0, 1)]
+    assert shown == [maker._value(Placeholder("case", ("x",), "", False), {"case": {"x": v}}) for v in (True, 1, 1.0, 1)]
+    assert shown[0] != shown[1]

@@ -482,3 +482,57 @@ def test_pruned_facts_match_exactly_as_whole_facts(packs: list[Any]) -> None:
                 assert matches(checker, fact_list) == pruned, case.id
             finally:
                 checker.matcher.payload.prune = True
+
+
+def test_matches_read_off_the_rule_name_equal_matches_parsed_whole(packs: list[Any]) -> None:
+    """A match of facts alone of their kind is known from the rule's name (``Matcher.binds``); with that
+    shortcut off every message is parsed whole. Both give the same matches, bound to the same facts,
+    on every shipped fixture and example, with the shipped packs and the trap pack."""
+    cases = [load_case(load(str(path)), path.stem)
+             for path in sorted([*FIXTURES.glob("*.yaml"), *EXAMPLES.glob("*.yaml")])]
+    for checker in (Checker(packs), Checker(load_packs([str(TRAPS)]))):
+        assert checker.matcher.binds, "no rule takes the shortcut: this test would prove nothing"
+        shortcut = checker.matcher.binds
+        for case in cases:
+            fact_list = facts.build(case, checker.matcher.kinds)
+            quick = checker.matcher.match(fact_list)
+            checker.matcher.binds = {}
+            try:
+                whole = checker.matcher.match(fact_list)
+            finally:
+                checker.matcher.binds = shortcut
+            assert sorted((rule, sorted((alias, id(fact)) for alias, fact in bound.items())) for rule, bound in quick) \
+                == sorted((rule, sorted((alias, id(fact)) for alias, fact in bound.items())) for rule, bound in whole), case.id
+
+
+def test_a_rule_named_as_json_escapes_it_is_parsed_whole() -> None:
+    """A rule name JSON writes with escapes is not what the message's text shows: no shortcut for it."""
+    rule = {"all": [{"m": {"t": "x"}}]}
+    matcher = engine.Matcher({'Q"1': rule, "Q\\2": rule, "Q3": rule, "頁4": rule})
+    assert set(matcher.binds) == {"Q3"}
+    found = matcher.match([{"id": "x:0", "t": "x"}])
+    assert sorted(name for name, _ in found) == sorted(['Q"1', "Q\\2", "Q3", "頁4"])
+
+
+def test_facts_of_kinds_no_rule_reads_are_not_built(traps: Checker, packs: list[Any]) -> None:
+    case = case_of({"people": PEOPLE, "promises": [{"topic": "role", "by": "bucho", "confirmed_by": ["kacho"]}]})
+    shipped = Checker(packs)
+    assert shipped.matcher.kinds is not None and "confirmation" not in shipped.matcher.kinds
+    assert not [f for f in facts.build(case, shipped.matcher.kinds) if f["t"] == "confirmation"]
+    assert [f["id"] for f in facts.build(case, traps.matcher.kinds) if f["t"] == "confirmation"] == ["confirmation:0.0"]
+    assert facts.build(case) == facts.build(case, frozenset(FACT_MODELS))
+
+
+def test_projectors_keep_what_the_shape_names_whatever_the_key() -> None:
+    """Projectors are compiled Python: keys that need quoting are literals, never code."""
+    shape: engine.Shape = {"a'b": None, 'c"\\': {"d": None, "e'); import os; ('": None}, "n": {"m": None}}
+    project = engine._projector(shape)
+    fact = {"a'b": 1, 'c"\\': {"d": 2, "e'); import os; ('": 3, "z": 4}, "n": {"z": 1}, "zz": 5}
+    assert project(fact) == {"a'b": 1, 'c"\\': {"d": 2, "e'); import os; ('": 3}}
+    assert project({"n": None, 'c"\\': 7}) == {"n": None, 'c"\\': 7}
+    deep = engine.Matcher({"R": {"all": [{"m": {"$and": [{"t": "x"}, {".".join("abcdefghijkl"): 1}]}}]}})
+    assert not deep.payload.prune  # deeper than a projector may nest: whole facts, still matched
+    nested: dict[str, Any] = {"l": 1}
+    for key in reversed("abcdefghijk"):
+        nested = {key: nested}
+    assert deep.match([{"id": "x:0", "t": "x", **nested}])

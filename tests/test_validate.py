@@ -194,3 +194,16 @@ def test_check_refuses_a_bad_pack_in_one_line_each(name: str, tmp_path: Path) ->
     assert result.exit_code == 2
     assert result.stdout == ""
     assert all(line.startswith(f"riskcheck: error: {BAD / name}.yaml:") for line in result.stderr.splitlines())
+
+
+@pytest.mark.parametrize("spec", [">=0.1", ">= 0.1.0", ">=0.1.0.0", ">=0.0.9", ">=0.2", ">=1", ">=0.10", " >=0 ",
+                                  ">=0.1,<1", "~=0.1", "==0.1.*", "<0.1", ">=0.1rc1"])
+@pytest.mark.parametrize("version", ["0.1.0", "0.10.2", "1.0", "0.1.0rc1"])
+def test_requires_is_read_as_packaging_reads_it(spec: str, version: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``>=X.Y`` is compared without importing packaging; every verdict is packaging's."""
+    from packaging.specifiers import SpecifierSet
+
+    from riskcheck import rulepack
+
+    monkeypatch.setattr(rulepack, "__version__", version)
+    assert (rulepack._version_problem("p", spec) is None) == SpecifierSet(spec).contains(version, prereleases=True)
