@@ -44,7 +44,7 @@ from typing import Any, Callable
 import orjson
 
 from riskcheck.conditions import MARKER
-from riskcheck.errors import RiskcheckError
+from riskcheck.errors import RiskcheckError, signals_held
 
 
 def _import_engine() -> Any:
@@ -300,8 +300,9 @@ class Matcher:
         self.kinds: frozenset[str] | None = frozenset(self.payload.projectors) - {MARKER} if self.payload.prune else None
         """The fact kinds some rule names (``None``: all may matter); facts of other kinds never match."""
         warm = encode([{"id": "w", "t": "_warm", "sid": SESSION}])
-        for handle in self.handles:
-            self._fire(handle, warm)
+        with signals_held():  # cut between its assert and its action, the warm-up's delete_state crashes
+            for handle in self.handles:
+                self._fire(handle, warm)
 
 
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import errno
 import signal
 import sys
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from riskcheck.i18n import Message
 
@@ -112,6 +113,18 @@ class Interrupted(BaseException):
 
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 """The signals that stop riskcheck with ``Interrupted``."""
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold the stop signals (and SIGALRM, which re-raises a swallowed one) until the block ends: for the
+    few steps that must not be cut in two. A signal that came meanwhile is acted on right after."""
+    held = (*STOP_SIGNALS, signal.SIGALRM) if hasattr(signal, "SIGALRM") else STOP_SIGNALS
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 _swallowed: list[int] = []

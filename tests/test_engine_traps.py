@@ -536,3 +536,36 @@ def test_projectors_keep_what_the_shape_names_whatever_the_key() -> None:
     for key in reversed("abcdefghijk"):
         nested = {key: nested}
     assert deep.match([{"id": "x:0", "t": "x", **nested}])
+
+
+def test_a_signal_during_the_warm_up_does_not_crash() -> None:
+    """The warm-up case's session is deleted in a ``finally``; a signal cutting the warm-up short made
+    ``delete_state`` free memory it never set up (SIGSEGV or ``free(): invalid size``, once in a few
+    hundred interrupted start-ups; seen as a rare crash when Ctrl-C hit ``audit`` starting). Here 3,000
+    matchers are built with a timer interrupting at random moments (seeded): none may crash."""
+    code = textwrap.dedent("""
+        import random, signal
+        from riskcheck import engine
+        from riskcheck.errors import Interrupted
+
+        def stop(signum, frame):
+            raise Interrupted(signal.SIGINT)
+
+        signal.signal(signal.SIGALRM, stop)
+        rules = {f"R{i}": {"all": [{"m": {"t": "x"}}]} for i in range(5)}
+        chance = random.Random(1)
+        interrupted = 0
+        for _ in range(3000):
+            try:
+                try:
+                    signal.setitimer(signal.ITIMER_REAL, chance.uniform(0, 0.002))
+                    engine.Matcher(rules)
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            except Interrupted:
+                interrupted += 1
+        print(interrupted)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, (proc.returncode, proc.stderr[-2000:])
+    assert int(proc.stdout) > 50, "the timer must interrupt some start-ups"
