@@ -20,7 +20,7 @@ from riskcheck.i18n import text
 from riskcheck.inputs import table
 from riskcheck.inputs.base import Item, Options, Reader
 from riskcheck.inputs.columns import excel_letter
-from riskcheck.inputs.files import TOO_LONG, bounded_lines, estimate_lines, open_regular
+from riskcheck.inputs.files import LINES_BUFFER, TOO_LONG, bounded_lines, estimate_lines, open_regular
 from riskcheck.loading import MAX_BYTES
 
 MAX_RECORD_LINES = 1000
@@ -115,7 +115,7 @@ def _first_bad_byte(raw: bytes, encoding: str) -> str:
 
 
 def items(path: str, options: Options) -> Iterator[Item]:
-    with open_regular(path, options.lang) as handle:
+    with open_regular(path, options.lang, LINES_BUFFER) as handle:
         yield from stream(handle, path, options)
 
 

@@ -35,7 +35,7 @@ def check_regular(path: str, lang: str) -> None:
         raise InputError(path, why)
 
 
-def open_regular(path: str, lang: str) -> IO[bytes]:
+def open_regular(path: str, lang: str, buffering: int = -1) -> IO[bytes]:
     """Open a regular file for reading; anything else (a FIFO, a device, a symlink to one) is refused
     before it is opened, and checked again on the open descriptor (it may have been swapped)."""
     check_regular(path, lang)
@@ -51,8 +51,12 @@ def open_regular(path: str, lang: str) -> IO[bytes]:
     except BaseException:
         os.close(fd)
         raise
-    return open(fd, "rb")
+    return open(fd, "rb", buffering)
 
+
+LINES_BUFFER = 1 << 18
+"""Bytes read at a time from a file of many cases (JSON Lines, CSV): a read per few hundred cases, not per
+few, so the batch's reading thread seldom waits for its turn to run."""
 
 TOO_LONG = None
 """What ``bounded_lines`` yields in place of a line over the limit."""

@@ -6,14 +6,14 @@ from typing import IO, Iterator
 
 from riskcheck.i18n import text
 from riskcheck.inputs.base import Item, Options, Reader, error_item
-from riskcheck.inputs.files import TOO_LONG, bounded_lines, estimate_lines, open_regular
+from riskcheck.inputs.files import LINES_BUFFER, TOO_LONG, bounded_lines, estimate_lines, open_regular
 from riskcheck.loading import MAX_BYTES, Document, parse
 
 BOM = b"\xef\xbb\xbf"
 
 
 def items(path: str, options: Options) -> Iterator[Item]:
-    with open_regular(path, options.lang) as handle:
+    with open_regular(path, options.lang, LINES_BUFFER) as handle:
         yield from stream(handle, path, options)
 
 
