@@ -31,8 +31,9 @@ Figures, each the best of ``--repeat`` interleaved rounds, in cases per second, 
 * regopy including parsing: ``set_input_term`` of the JSON line, then the query.
 
 Rego is used as fast as regopy allows: the policy is compiled once into a bundle
-(``Interpreter.build``) and each case runs ``query_bundle``; both sides decode their results
-(regopy's ``Output`` parses its JSON answer, riskcheck decodes the engine's match messages).
+(``Interpreter.build``) and each case runs ``query_bundle``; both sides read their results
+(regopy's ``Output`` parses its JSON answer; riskcheck reads the engine's match messages, parsing
+those whose bound facts are not the only ones of their kind in the case).
 
 The last two lines compare like with like (the rules over input already in each engine's hands;
 parsing and deriving included). Figures are relative: absolute speeds depend on the machine.
