@@ -101,6 +101,15 @@ def test_serves_the_page_and_the_api_on_loopback(server: Server, tmp_path: Path)
     assert status == 413
 
 
+def test_a_too_large_body_gets_its_413_not_a_broken_pipe(server: Server) -> None:
+    """The server reads a too large body to its end (up to 8 MB) before it answers 413: closing on unread
+    data would reset the connection under a client still sending, and urllib would see a broken pipe."""
+    for size in (1_000_001, 3_000_000):
+        for _ in range(10):
+            status, _, body = server.call("POST", "/api/v1/check", b"x" * size)
+            assert status == 413 and b"larger than 1,000,000 bytes" in body
+
+
 def test_several_workers_answer(server: Server) -> None:
     for _ in range(30):
         assert server.call("GET", "/healthz")[0] == 200

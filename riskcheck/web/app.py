@@ -55,6 +55,8 @@ HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-re
            (b"cross-origin-opener-policy", b"same-origin"), (b"cross-origin-resource-policy", b"same-origin"),
            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()")]
 AUDIT_CHUNK = 16
+DRAIN = 8 << 20
+"""Bytes of a too large body read (and dropped) before its 413 is sent; see ``too_large``."""
 """Cases evaluated per trip to the engine thread in an audit stream."""
 access_log = logging.getLogger("riskcheck.web.access")
 
@@ -122,14 +124,25 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if not declared.isdigit():
                 raise Problem(400, "Content-Length is not a number")
             if int(declared) > limit:
-                raise Problem(413, f"the request is larger than {limit:,} bytes")
+                await too_large(request, limit, 0 if int(declared) <= DRAIN else DRAIN)
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
-                raise Problem(413, f"the request is larger than {limit:,} bytes")
+                await too_large(request, limit, size)
             chunks.append(chunk)
         return b"".join(chunks)
+
+    async def too_large(request: Request, limit: int, read: int) -> None:
+        """413, once the rest of the body is read and dropped, up to ``DRAIN`` bytes in all: a client still
+        sending then reads the answer, where a server closing on unread data resets the connection and a
+        client such as Python's urllib sees only a broken pipe. Beyond ``DRAIN``, the answer goes at once."""
+        if read < DRAIN:
+            async for chunk in request.stream():
+                read += len(chunk)
+                if read >= DRAIN:
+                    break
+        raise Problem(413, f"the request is larger than {limit:,} bytes")
 
     async def checked(lang: str, fail_on: str, work: Callable[[], Any]) -> Any:
         """``work`` on the engine thread, within a slot and the time limit."""
