@@ -73,7 +73,7 @@ def serve(host: str, port: int, workers: int, open_browser: bool, token: str | N
                             log_config=_log_config(access_log))
     sockets = _listening_sockets(host, port, workers)
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{sockets[0].getsockname()[1]}/"
     click.echo(text("web.serve.url", lang, url=url), err=True)
     if open_browser:
         threading.Timer(1.0, webbrowser.open, [url]).start()
@@ -87,12 +87,12 @@ def serve(host: str, port: int, workers: int, open_browser: bool, token: str | N
 
 
 def _run_workers(config: Any, sockets: list[Any]) -> None:
-    """Several server processes on one port, each on a listening socket of its own (SO_REUSEPORT), so that the
-    kernel spreads the connections over them. On one shared socket, as ``uvicorn.run`` binds it, the worker
-    awake first takes every connection waiting: a client's 16 keep-alive connections mostly all landed on one
-    of two workers, the other idle (measured: requests/s of one worker). Where SO_REUSEPORT is missing
-    (Windows) the workers share one socket. A worker that dies is started again on its socket; SIGINT or
-    SIGTERM stops them all."""
+    """Several server processes on one port, each on a listening socket of its own (SO_REUSEPORT, listening
+    before any worker starts), so that the kernel spreads the connections over them. On one shared socket,
+    as ``uvicorn.run`` binds it, the worker up first took every connection a client opened while the other
+    was still starting, and kept them (keep-alive): a load's 16 connections mostly all on one of two
+    workers, the server at one worker's speed. Where SO_REUSEPORT is missing (Windows) the workers share
+    one socket. A worker that dies is started again on its socket; SIGINT or SIGTERM stops them all."""
     import signal
     import threading
 
