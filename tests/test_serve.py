@@ -41,7 +41,7 @@ class Server:
             try:
                 urllib.request.urlopen(self.url + "/healthz", timeout=1)
                 return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # still starting
                 if self.proc.poll() is not None:
                     break
                 time.sleep(0.1)
@@ -101,11 +101,82 @@ def test_serves_the_page_and_the_api_on_loopback(server: Server, tmp_path: Path)
     assert status == 413
 
 
+def test_a_too_large_body_gets_its_413_not_a_broken_pipe(server: Server) -> None:
+    """The server reads a too large body to its end (up to 8 MB) before it answers 413: closing on unread
+    data would reset the connection under a client still sending, and urllib would see a broken pipe."""
+    for size in (1_000_001, 3_000_000):
+        for _ in range(10):
+            status, _, body = server.call("POST", "/api/v1/check", b"x" * size)
+            assert status == 413 and b"larger than 1,000,000 bytes" in body
+
+
 def test_several_workers_answer(server: Server) -> None:
     for _ in range(30):
         assert server.call("GET", "/healthz")[0] == 200
     children = [p for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == server.proc.pid]
     assert len(children) >= 2
+
+
+def test_the_workers_share_the_connections() -> None:
+    """Each worker has a listening socket of its own (SO_REUSEPORT), listening before the workers start: 16
+    keep-alive connections opened as soon as the server answers are spread over both by the kernel. (On
+    one socket, shared, the worker up first took them all, the other still starting, and kept them.)"""
+    import http.client
+
+    server = Server("--workers", "2", "--no-access-log")
+    connections = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=30) for _ in range(16)]
+    try:
+        for connection in connections:  # all connected first, as a load begins; then a request on each
+            connection.connect()
+        for connection in connections:
+            connection.request("GET", "/healthz")
+            assert connection.getresponse().read() == b'{"status":"ok"}'
+        held = {pid: len(_connections_of(pid, server.port)) for pid in _workers(server)}
+        assert len(held) == 2 and sum(held.values()) == 16 and min(held.values()) >= 1, held
+    finally:
+        for connection in connections:
+            connection.close()
+        server.stop()
+
+
+def test_a_worker_that_dies_is_replaced_and_no_second_server_joins_the_port(server: Server) -> None:
+    first = _workers(server)
+    os.kill(first[0], signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (len(_workers(server)) < 2 or first[0] in _workers(server)):
+        time.sleep(0.1)
+    assert len(_workers(server)) == 2 and first[0] not in _workers(server)
+    assert all(server.call("GET", "/healthz")[0] == 200 for _ in range(20))
+    for workers in ("2", "1"):
+        result = subprocess.run([sys.executable, "-m", "riskcheck", "serve", "--port", str(server.port),
+                                 "--workers", workers], capture_output=True, text=True, cwd=ROOT, timeout=60)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == [
+            f"riskcheck: error: cannot listen on 127.0.0.1:{server.port}: Address already in use"]
+
+
+def _workers(server: Server) -> list[int]:
+    return sorted(int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == server.proc.pid
+                  and b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes())
+
+
+def _connections_of(pid: int, port: int) -> set[str]:
+    """The inodes of the established TCP connections on ``port`` that process ``pid`` holds."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                established.add(fields[9])
+    held = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in established:
+            held.add(target[8:-1])
+    return held
 
 
 def _parent(pid: int) -> int | None:
@@ -161,7 +232,7 @@ def test_allow_anonymous_or_a_token_lets_it_listen_beyond_loopback() -> None:
                 try:
                     urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
                     break
-                except (urllib.error.URLError, ConnectionError):
+                except (urllib.error.URLError, ConnectionError, TimeoutError):  # still starting
                     assert proc.poll() is None
                     time.sleep(0.1)
             else:

@@ -16,6 +16,10 @@ from riskcheck.i18n import text
 from riskcheck.web.settings import ENV, Settings
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+STARTUP_FAILURE = 3
+"""uvicorn's exit code for a worker that could not start (restarting it would fail again)."""
+BACKLOG = 2048
+"""Connections waiting to be accepted, per listening socket (uvicorn's default)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -64,37 +68,102 @@ def serve(host: str, port: int, workers: int, open_browser: bool, token: str | N
 
     import uvicorn
 
+    config = uvicorn.Config("riskcheck.web:app", host=host, port=port, workers=workers, access_log=False,
+                            log_level="warning", server_header=False, date_header=False,
+                            log_config=_log_config(access_log))
+    sockets = _listening_sockets(host, port, workers)
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{sockets[0].getsockname()[1]}/"
     click.echo(text("web.serve.url", lang, url=url), err=True)
     if open_browser:
         threading.Timer(1.0, webbrowser.open, [url]).start()
-    settings = dict(host=host, port=port, workers=workers, access_log=False, log_level="warning",
-                    server_header=False, date_header=False, log_config=_log_config(access_log))
-    if workers == 1:
-        uvicorn.run("riskcheck.web:app", **settings)
-    else:
-        _run_workers(uvicorn.Config("riskcheck.web:app", **settings))
+    if workers > 1:
+        _run_workers(config, sockets)
+        return
+    server = uvicorn.Server(config)
+    server.run(sockets=sockets)
+    if not server.started:
+        raise SystemExit(STARTUP_FAILURE)
 
 
-def _run_workers(config: Any) -> None:
-    """Several server processes on one listening socket, as ``uvicorn.run`` does, but with TCP_NODELAY set
-    on that socket: uvicorn binds it with protocol 0, so asyncio leaves Nagle's algorithm on for the
-    connections it accepts, and every answer then waits ~40 ms for the client's delayed ACK (measured:
-    44 ms per request with two workers, 1 ms with one). Accepted sockets inherit the option (Linux)."""
-    import inspect
-    import socket
+def _run_workers(config: Any, sockets: list[Any]) -> None:
+    """Several server processes on one port, each on a listening socket of its own (SO_REUSEPORT, listening
+    before any worker starts), so that the kernel spreads the connections over them. On one shared socket,
+    as ``uvicorn.run`` binds it, the worker up first took every connection a client opened while the other
+    was still starting, and kept them (keep-alive): a load's 16 connections mostly all on one of two
+    workers, the server at one worker's speed. Where SO_REUSEPORT is missing (Windows) the workers share
+    one socket. A worker that dies is started again on its socket; SIGINT or SIGTERM stops them all."""
+    import signal
+    import threading
 
     from uvicorn import Server
-    from uvicorn.supervisors import Multiprocess
+    from uvicorn._subprocess import get_subprocess
 
-    sock = config.bind_socket()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    slots = sockets * config.workers if len(sockets) == 1 else sockets  # one shared socket: each worker on it
+    processes: list[Any] = [None] * len(slots)
+    try:
+        while not stop.is_set():
+            for n, sock in enumerate(slots):
+                process = processes[n]
+                if process is not None and (process.is_alive() or stop.is_set()):
+                    continue
+                if process is not None and process.exitcode == STARTUP_FAILURE:
+                    raise SystemExit(STARTUP_FAILURE)
+                processes[n] = get_subprocess(config, target=Server(config).run, sockets=[sock])
+                processes[n].start()
+            stop.wait(0.5)
+    finally:
+        for process in processes:
+            if process is not None and process.is_alive():
+                process.terminate()
+        for process in processes:
+            if process is not None:
+                process.join()
+
+
+def _listening_sockets(host: str, port: int, count: int) -> list[Any]:
+    """``count`` TCP sockets bound to ``host:port`` with SO_REUSEPORT (one without it where the system lacks
+    it). A probe without the option binds first: it fails when anything listens there already, another
+    ``riskcheck serve`` too, which would otherwise join this one's group silently and take a share of its
+    connections. The sockets listen from here on: a connection made while a worker starts waits for it."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            fail(text("web.serve.cannot_listen", default_lang(), host=host, port=port, reason=exc.strerror or exc))
+        port = probe.getsockname()[1]
+        if not hasattr(socket, "SO_REUSEPORT"):
+            probe.listen(BACKLOG)
+            probe.set_inheritable(True)
+            return [_no_delay(probe.dup())]
+    sockets = []
+    for _ in range(count):
+        sock = socket.socket(family)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(BACKLOG)  # here, not when its worker has started: the kernel spreads connections over
+        sock.set_inheritable(True)  # listening sockets only, and would give the first worker up all of them
+        sockets.append(_no_delay(sock))
+    return sockets
+
+
+def _no_delay(sock: Any) -> Any:
+    """TCP_NODELAY on a listening socket (accepted sockets inherit it, on Linux): without it asyncio leaves
+    Nagle's algorithm on for sockets bound with protocol 0, as uvicorn binds them, and every answer waits
+    ~40 ms for the client's delayed ACK (measured: 44 ms per request with two workers, 1 ms with one)."""
+    import socket
+
     if sock.family in (socket.AF_INET, socket.AF_INET6):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn before 0.30
-        Multiprocess(config, target=Server(config).run, sockets=[sock]).run()
-    else:
-        Multiprocess(config, sockets=[sock]).run()
+    return sock
 
 
 def _log_config(access: bool) -> dict[str, object]:

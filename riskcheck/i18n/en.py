@@ -357,6 +357,7 @@ MESSAGES: dict[str, str] = {
     "web.api.batch_limit": "past the batch limit of {limit} cases per request; send it in another request",
     "web.serve.url": "riskcheck is serving on {url}  (Ctrl+C to stop; nothing is stored)",
     "web.serve.refuse_bind": "refusing to listen on {host}, beyond this computer, without an access decision: give --token (or RISKCHECK_TOKEN) for the API, or --allow-anonymous for a page deliberately open behind your own proxy",
+    "web.serve.cannot_listen": "cannot listen on {host}:{port}: {reason}",
     # --- label.: the vocabulary's values (riskcheck/vocabulary.py label()) ---------------------------
     # roles
     "label.executive": "executive",

@@ -356,6 +356,7 @@ MESSAGES: dict[str, str] = {
     "web.api.batch_limit": "1回のリクエストで扱える件数（{limit} 件）を超えています。別のリクエストで送ってください",
     "web.serve.url": "riskcheck を {url} で公開しています（Ctrl+C で停止。何も保存しません）",
     "web.serve.refuse_bind": "{host} はこのコンピューターの外から接続できるため、アクセスの扱いが決まるまで待ち受けません: API を守るには --token（または RISKCHECK_TOKEN）を、自前のプロキシの後ろで候補者に公開するなら --allow-anonymous を指定してください",
+    "web.serve.cannot_listen": "{host}:{port} で待ち受けできません: {reason}",
     # --- label.: 語彙の値（riskcheck/vocabulary.py の label()） -------------------------------------------
     # roles
     "label.executive": "役員・社長",

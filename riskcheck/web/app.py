@@ -14,13 +14,14 @@ import base64
 import hashlib
 import hmac
 import io
-import json
 import logging
 import re
 import threading
 import time
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, NamedTuple
+
+import orjson
 
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
@@ -54,6 +55,8 @@ HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-re
            (b"cross-origin-opener-policy", b"same-origin"), (b"cross-origin-resource-policy", b"same-origin"),
            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()")]
 AUDIT_CHUNK = 16
+DRAIN = 8 << 20
+"""Bytes of a too large body read (and dropped) before its 413 is sent; see ``too_large``."""
 """Cases evaluated per trip to the engine thread in an audit stream."""
 access_log = logging.getLogger("riskcheck.web.access")
 
@@ -121,14 +124,25 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if not declared.isdigit():
                 raise Problem(400, "Content-Length is not a number")
             if int(declared) > limit:
-                raise Problem(413, f"the request is larger than {limit:,} bytes")
+                await too_large(request, limit, 0 if int(declared) <= DRAIN else DRAIN)
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
-                raise Problem(413, f"the request is larger than {limit:,} bytes")
+                await too_large(request, limit, size)
             chunks.append(chunk)
         return b"".join(chunks)
+
+    async def too_large(request: Request, limit: int, read: int) -> None:
+        """413, once the rest of the body is read and dropped, up to ``DRAIN`` bytes in all: a client still
+        sending then reads the answer, where a server closing on unread data resets the connection and a
+        client such as Python's urllib sees only a broken pipe. Beyond ``DRAIN``, the answer goes at once."""
+        if read < DRAIN:
+            async for chunk in request.stream():
+                read += len(chunk)
+                if read >= DRAIN:
+                    break
+        raise Problem(413, f"the request is larger than {limit:,} bytes")
 
     async def checked(lang: str, fail_on: str, work: Callable[[], Any]) -> Any:
         """``work`` on the engine thread, within a slot and the time limit."""
@@ -141,13 +155,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     def check_case_entry(case: Case, lang: str, fail_on: str) -> dict[str, Any]:
         return service.check_case(case, lang, fail_on)
 
-    def report(entry: dict[str, Any]) -> str:
-        """Report format 1 for one case, as ``check --format json`` gives it but without the indentation
-        (indenting runs Python's slow JSON encoder: it cost more than evaluating the case)."""
+    def report(entry: dict[str, Any]) -> bytes:
+        """Report format 1 for one case: the content of ``check --format json``, encoded compactly by orjson
+        (Python's encoder cost a tenth of evaluating the case, orjson a hundredth). Keys keep their order, so
+        the same case gives the same bytes; validation bounds every number of a case, well within orjson's
+        64-bit integers."""
         summary = Summary()
         summary.add(case_summary(entry))
-        return json.dumps({"riskcheck": FORMAT, "generator": f"riskcheck {__version__}", "rule_packs": service.packs(),
-                           "cases": [entry], "summary": summary.to_dict()}, ensure_ascii=False)
+        return orjson.dumps({"riskcheck": FORMAT, "generator": f"riskcheck {__version__}",
+                             "rule_packs": service.packs(), "cases": [entry], "summary": summary.to_dict()})
 
     def sheet_html(entry: dict[str, Any], lang: str) -> str:
         out = io.StringIO()
@@ -433,7 +449,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return Response(checked_dump(case, lang, "offer.yaml"), media_type="application/yaml; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{_filename(case, "offer", "yaml")}"'})
 
-    routes = [
+    routes = [  # matched in turn: the API's busiest route first
+        Route("/api/v1/check", api_check, methods=["POST"]),
+        Route("/api/v1/audit", api_audit, methods=["POST"]),
         Route("/", home, methods=["GET"]),
         Route("/", submit, methods=["POST"]),
         Route("/upload", upload, methods=["POST"]),
@@ -442,8 +460,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/sheet", sheet, methods=["POST"]),
         Route("/download/sheet", download_sheet, methods=["POST"]),
         Route("/download/case", download_case, methods=["POST"]),
-        Route("/api/v1/check", api_check, methods=["POST"]),
-        Route("/api/v1/audit", api_audit, methods=["POST"]),
         Route("/api/v1/packs", api_packs, methods=["GET"]),
         Route("/api/v1/schema/case", api_schema, methods=["GET"]),
         Route("/api/v1/openapi.json", openapi, methods=["GET"]),

@@ -90,7 +90,8 @@ class Service:
     async def within(self, deadline: float, awaitable: Awaitable[T]) -> T:
         """Wait for ``awaitable`` (reading a request body) no longer than the deadline allows (``TooSlow``)."""
         try:
-            return await asyncio.wait_for(awaitable, max(deadline - time.monotonic(), 0))
+            async with asyncio.timeout(max(deadline - time.monotonic(), 0)):  # no task of its own, unlike wait_for
+                return await awaitable
         except TimeoutError:
             raise TooSlow() from None
 
