@@ -192,8 +192,10 @@ def six_rule_pack(directory: str) -> str:
     """The six rules, copied as they are from the shipped pack, as one pack file."""
     rules = {}
     for name in sorted(os.listdir(os.path.join(ROOT, "rules", "jp-offer"))):
+        if not name.endswith(".yaml"):  # the pack's README, its notice/ patterns
+            continue
         with open(os.path.join(ROOT, "rules", "jp-offer", name), encoding="utf-8") as handle:
-            for rule in (yaml.safe_load(handle) or {}).get("rules", []) if name.endswith(".yaml") else []:
+            for rule in (yaml.safe_load(handle) or {}).get("rules", []):
                 if rule["id"] in RULES:
                     rules[rule["id"]] = rule
     missing = set(RULES) - set(rules)

@@ -31,3 +31,14 @@ def test_the_per_stage_and_report_benchmarks_run_on_a_few_cases() -> None:
     reports = subprocess.run([sys.executable, "benchmarks/report_formats.py", "20"], capture_output=True, text=True,
                              timeout=300, cwd=ROOT, env={**os.environ, "FORMATS": "csv"})
     assert reports.returncode == 0, reports.stderr[-2000:]
+
+
+def test_the_peer_benchmark_finds_its_six_rules_in_the_shipped_pack(tmp_path: Path) -> None:
+    """peer_opa.py copies six rules from rules/jp-offer (regopy itself is a benchmark extra, not needed here)."""
+    code = ("import sys; sys.path.insert(0, 'benchmarks'); import peer_opa\n"
+            "from riskcheck.rulepack import load_packs\n"
+            f"pack = load_packs([peer_opa.six_rule_pack({str(tmp_path)!r})])[0]\n"
+            "print(sorted(rule.id for rule in pack.rules) == sorted(peer_opa.RULES), len(pack.rules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["True", "6"]
