@@ -58,8 +58,7 @@ from riskcheck.errors import RiskcheckError
 from riskcheck.evaluate import Checker
 from riskcheck.facts import build
 from riskcheck.findings import _about
-from riskcheck.inputs import expand
-from riskcheck.loading import parse
+from riskcheck.inputs import Item, document, expand
 from riskcheck.rulepack import load_packs
 
 try:
@@ -253,6 +252,17 @@ def audit(path: str, pack: str, directory: str) -> tuple[float, set[Triple]]:
     return seconds, triples
 
 
+def valid_facts(items: list[Item], ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The facts of each case riskcheck accepts, by case id (built beforehand for the engine-only line)."""
+    valid: dict[str, list[dict[str, Any]]] = {}
+    for case_id, item in zip(ids, items):
+        try:
+            valid[case_id] = build(load_case(document(item), case_id))
+        except RiskcheckError:
+            pass
+    return valid
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=20_000)
@@ -270,12 +280,7 @@ def main() -> None:
         with open(path, encoding="utf-8") as handle:
             lines = handle.read().splitlines()
         ids = [json.loads(line)["id"] for line in lines]
-        valid: dict[str, list[dict[str, Any]]] = {}
-        for case_id, item in zip(ids, items):
-            try:
-                valid[case_id] = build(load_case(parse(item.text or "", item.path, "json", item.line), case_id))
-            except RiskcheckError:
-                pass
+        valid = valid_facts(items, ids)
         interpreter, bundle = rego()
         inputs = [regopy.Input(json.loads(line)) for line in lines]
 
