@@ -10,6 +10,9 @@ in: a promise joined to its person (WORK-PROMISE-NOT-CONFIRMED-BY-ASSIGNER), pay
 (BONUS-NOT-GUARANTEED), overtime clause unread (OVERTIME-CLAUSE-NOT-READ) and income below current
 (INCOME-BELOW-CURRENT). riskcheck runs a pack of the same six rules, copied from ``rules/jp-offer``.
 
+The generated cases carry no read documents (``documents[].states``), so PROMISE-NOT-IN-WRITING's
+``unless`` (a read document states the promise's topic) never applies and the Rego leaves it out.
+
 The same work on both sides: each side reads the same generated cases (``generate_cases.py``, JSON
 Lines) and, per case, works out from the raw case what the rules need -- which person made or
 confirmed a promise and whether that person can vouch for work or pay (assigns_work / decides_pay,
@@ -82,9 +85,11 @@ bonus := object.get(terms, "bonus", {})
 overtime := object.get(terms, "overtime", {})
 people := {p.id: p | some p in object.get(input, "people", [])}
 
-work_topics := {"role", "assignment", "training", "remote", "duties"}
-pay_topics := {"salary", "bonus", "raise", "overtime", "working_hours", "holidays", "location", "start_date",
-               "probation", "contract_term", "benefits", "evaluation", "retirement", "total_compensation"}
+# The topics of rules/jp-offer/authority.yaml: who can vouch for a promise on each.
+work_topics := {"role", "training", "remote", "duties"}
+pay_topics := {"salary", "bonus", "working_hours", "holidays", "location", "start_date", "probation", "contract_term",
+               "benefits", "retirement", "total_compensation", "assignment", "allowances", "side_jobs", "repayment",
+               "documents", "authority"}
 
 # Who can vouch for what: the one who hands out work; the one who decides pay (facts.py).
 confirms_work(p) if p.assigns_work == true
@@ -126,8 +131,6 @@ sound(pr) if {
 	confirmed_pay(pr)
 }
 
-sound(pr) if pr.topic in {"documents", "authority"}
-
 findings contains ["WORK-PROMISE-NOT-CONFIRMED-BY-ASSIGNER", sprintf("promises[%d]", [i])] if {
 	some i, pr in object.get(input, "promises", [])
 	by_person(pr)
@@ -160,11 +163,13 @@ findings contains ["OVERTIME-CLAUSE-NOT-READ", null] if {
 	object.get(overtime, "clause_checked", false) == false
 }
 
-# Guaranteed annual income: base x 12, plus the guaranteed bonus months, plus fixed overtime pay x 12.
+# Guaranteed annual income (facts.guaranteed_annual_income): base x 12, fixed allowances x 12, the guaranteed
+# bonus months unless there is no bonus, fixed overtime pay x 12.
 bonus_part(salary) := round(months * salary) if {
 	months := object.get(bonus, "guaranteed_months", null)
 	months != null
 	months != 0
+	object.get(bonus, "basis", "unknown") != "none"
 } else := 0
 
 fixed_part := amount * 12 if {
@@ -174,12 +179,18 @@ fixed_part := amount * 12 if {
 	amount != 0
 } else := 0
 
+allowances_part := 12 * sum([a.monthly |
+	some a in object.get(terms, "allowances", [])
+	object.get(a, "fixed", null) == true
+	object.get(a, "monthly", null) != null
+])
+
 findings contains ["INCOME-BELOW-CURRENT", null] if {
 	salary := object.get(terms, "monthly_salary", null)
 	salary != null
 	current := object.get(object.get(input, "candidate", {}), "current_annual_income", null)
 	current != null
-	current - ((salary * 12) + bonus_part(salary) + fixed_part) > 0
+	current - ((salary * 12) + allowances_part + bonus_part(salary) + fixed_part) > 0
 }
 '''
 QUERY = "data.riskcheck.findings"
