@@ -180,8 +180,9 @@ class FindingMaker:
         return str(value)
 
 
-FILLED_PER_RULE = 512
-"""Filled texts a rule keeps (``FindingMaker._texts``) before it starts again."""
+FILLED_PER_RULE = 128
+"""Filled texts a rule keeps (``FindingMaker._texts``) before it starts again: a few megabytes at most for
+a whole pack in a server that runs for months, and as fast as 512 on 20,000 varied cases."""
 
 
 def _lookup(scope: dict[str, dict[str, Any]], placeholder: Placeholder) -> Any:
