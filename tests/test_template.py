@@ -14,6 +14,7 @@ from inputs_helpers import audit
 
 from riskcheck.i18n import text
 from riskcheck.inputs.columns import BOOL, CHOICE, COLUMNS, DATE, YEN, template_columns
+from riskcheck.vocabulary import label
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -65,7 +66,8 @@ def test_xlsx_template_lists_formats_frozen_header_and_explanations(tmp_path: Pa
             source = rule.formula1.lstrip("=").split("!")[1].replace("$", "")
             first, last = source.split(":")
             values = [c.value for (c,) in lists[f"{first}:{last}"]]
-            assert values == (list(column.choices) if column.kind == CHOICE else ["TRUE", "FALSE"]), column.key
+            words = [label(choice, lang) if lang != "en" else choice for choice in column.choices]
+            assert values == (words if column.kind == CHOICE else ["TRUE", "FALSE"]), column.key
         if column.kind == DATE:
             assert validated[letter].type == "date"
             assert sheet.column_dimensions[letter].number_format == "yyyy-mm-dd"
@@ -92,3 +94,34 @@ def test_the_docs_list_every_column_as_the_catalogue_does() -> None:
     docs = (ROOT / "docs" / "inputs.md").read_text(encoding="utf-8")
     assert docs.rstrip().endswith(columns_markdown()), "regenerate the table: python -c 'from riskcheck.inputs.help " \
         "import columns_markdown; print(columns_markdown())'"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_japanese_template_shows_words_and_audits_as_the_english_one(tmp_path: Path, fmt: str) -> None:
+    """Drop-downs and the example row of a Japanese template show the vocabulary's words (部長, 内定受領後),
+    and the two templates give the same findings: the words read back as the codes."""
+    found = {}
+    for lang in ("ja", "en"):
+        path = tmp_path / f"{lang}.{fmt}"
+        run_cli("template", "--format", fmt, "--lang", lang, "-o", str(path))
+        _, entries, _ = audit(str(path))
+        found[lang] = [(f["rule"], f["about"], f["severity"]) for f in entries[0]["findings"]]
+    assert found["ja"] == found["en"] and found["ja"]
+    if fmt == "csv":
+        row = (tmp_path / "ja.csv").read_text("utf-8-sig").splitlines()[1]
+        assert label("department_head", "ja") in row and "department_head" not in row
+
+
+def test_every_word_of_every_drop_down_reads_back_as_its_code() -> None:
+    from typing import get_args
+
+    from riskcheck import japanese, vocabulary
+
+    literals = [value for value in vars(vocabulary).values() if get_args(value) and all(isinstance(a, str) for a in get_args(value))]
+    for column in COLUMNS:
+        if column.kind != CHOICE:
+            continue
+        literal = next(lit for lit in literals if tuple(get_args(lit)) == tuple(column.choices))
+        convert = japanese.vocabulary(literal)
+        for choice in column.choices:
+            assert convert(label(choice, "ja")) == choice, (column.key, choice, label(choice, "ja"))

@@ -1,7 +1,8 @@
 """The input template ``riskcheck template`` writes: every table column in order, one example row.
 
 CSV: UTF-8 with a BOM (Excel opens it with Japanese intact). xlsx (written with openpyxl): a
-frozen header, a drop-down list on every column with a closed vocabulary, number and date formats,
+frozen header, a drop-down list on every column with a closed vocabulary (its words in the template's
+language: ``部長``, ``内定受領後``; codes in English), number and date formats,
 a second sheet explaining every column, and a hidden sheet holding the drop-down lists. Both
 audit as they are (the example row has findings, no error).
 """
@@ -48,6 +49,12 @@ def example(lang: str) -> dict[str, Any]:
     }
 
 
+def shown(column: C.Column, value: Any, lang: str) -> Any:
+    """A value as the template writes it: a closed vocabulary's code in English, its word in any other
+    language (``部長`` for ``department_head``); ``audit`` reads either back."""
+    return label(value, lang) if column.kind == C.CHOICE and lang != "en" and isinstance(value, str) else value
+
+
 def headers(lang: str) -> list[tuple[C.Column, int | None, str]]:
     return [(column, n, column.header(lang, n)) for column, n in C.template_columns()]
 
@@ -59,7 +66,7 @@ def csv_text(lang: str) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     cols = headers(lang)
     writer.writerow([header for _, _, header in cols])
-    writer.writerow([_as_text(row.get(column.name(n))) for column, n, _ in cols])
+    writer.writerow([_as_text(shown(column, row.get(column.name(n)), lang)) for column, n, _ in cols])
     return out.getvalue()
 
 
@@ -97,7 +104,7 @@ def write_xlsx(path: str, lang: str) -> None:
         cell = sheet.cell(1, index, header)
         cell.font, cell.fill = bold, fill
         sheet.column_dimensions[letter].width = max(12, min(40, len(header) * (2 if lang == "ja" else 1.1)))
-        value = row.get(column.name(n))
+        value = shown(column, row.get(column.name(n)), lang)
         target = sheet.cell(2, index, value)
         cells = f"{letter}2:{letter}{ROWS_WITH_LISTS + 1}"
         if column.kind in FORMATS:  # the column's own format: what Excel gives the cells typed into it
@@ -108,7 +115,7 @@ def write_xlsx(path: str, lang: str) -> None:
                 list_letter = get_column_letter(len(list_columns) + 1)
                 lists.cell(1, len(list_columns) + 1, f"list{len(list_columns) + 1}")
                 for offset, choice in enumerate(choices, 2):
-                    lists.cell(offset, len(list_columns) + 1, choice)
+                    lists.cell(offset, len(list_columns) + 1, shown(column, choice, lang))
                 list_columns[choices] = f"'{lists.title}'!${list_letter}$2:${list_letter}${len(choices) + 1}"
             rule = DataValidation(type="list", formula1=f"={list_columns[choices]}", allow_blank=True,
                                   showErrorMessage=True, errorTitle=header,
