@@ -58,7 +58,10 @@ class Checker:
                 print(text("load.warning", self.lang, problem=warning.render(self.lang, self.redact)), file=sys.stderr)
             return self.check_case(case, doc.source)
         except RiskcheckError as exc:
-            return self.failed(_id_of(doc.data, default_id), doc.source, exc)
+            result = self.failed(_id_of(doc.data, default_id), doc.source, exc)
+            if not self.redact:  # an agency's report still shows whose offer could not be read
+                result.company, result.position = _offer_of(doc.data)
+            return result
 
     def check_file(self, path: str) -> CaseResult:
         try:
@@ -91,3 +94,12 @@ def _id_of(data: Any, default: str) -> str:
     """The case's own id if the data has a usable one, for error entries."""
     value = data.get("id") if isinstance(data, dict) else None
     return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else default
+
+
+def _offer_of(data: Any) -> tuple[str | None, str | None]:
+    """The company and position an unreadable case states, where they are plain text."""
+    offer = data.get("offer") if isinstance(data, dict) else None
+    if not isinstance(offer, dict):
+        return None, None
+    return tuple(value.strip() if isinstance(value, str) and value.strip() else None  # type: ignore[return-value]
+                 for value in (offer.get("company"), offer.get("position")))

@@ -412,3 +412,16 @@ def test_workers_that_cannot_start_stop_the_batch_with_one_error(tmp_path: Path)
     with pytest.raises(RiskcheckError, match=r"^worker processes die while starting \(exit code 3\)"):
         list(pool.run(expand([jsonl_cases(tmp_path, 10)])))
     assert pool.workers == []
+
+
+def test_an_unreadable_case_still_names_its_company_and_position(tmp_path: Path) -> None:
+    """An agency's report lists errors by company too; under --redact never (free text)."""
+    path = tmp_path / "offers.jsonl"
+    path.write_text('{"riskcheck": 1, "id": "x1", "offer": {"company": "株式会社テスト", "position": "PM", '
+                    '"stage": "nonsense"}}\n{"riskcheck": 1, "id": "x2", "offer": {"company": ["not text"]}, "bad": 1}\n',
+                    encoding="utf-8")
+    plain = [json.loads(line) for line in run_cli("audit", str(path), "--format", "jsonl", "--jobs", "1").stdout.splitlines()]
+    assert [(e["status"], e.get("company"), e.get("position")) for e in plain] == [
+        ("error", "株式会社テスト", "PM"), ("error", None, None)]
+    redacted = run_cli("audit", str(path), "--format", "jsonl", "--jobs", "1", "--redact").stdout
+    assert "株式会社テスト" not in redacted and '"PM"' not in redacted
