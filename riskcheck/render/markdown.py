@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from riskcheck.render import Renderer, register
-from riskcheck.render.sheet import (build, form_text, say, severity_text, topic_text, waived_text, who_text,
-                                    written_text)
+from riskcheck.render.sheet import (build, evidence_text, form_text, say, severity_text, topic_text, waived_text,
+                                    who_text, written_text)
 from riskcheck.report import CaseReport
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -56,6 +56,10 @@ class MarkdownRenderer(Renderer):
                     self.write()
                     self.write(f"  > {escape(q.ask)}")
                     self.write()
+                    evidence = evidence_text(q.evidence, lang)
+                    if evidence is not None:  # the line of the read document the question rests on
+                        self.write(f"  *{escape(evidence)}*")
+                        self.write()
                     self.write(f"  {self.say('why')}: {escape(q.message)} {escape(q.basis)}")
                     if q.expired:
                         self.write(f"  ({escape(self.say('expired', date=q.expired))})")
