@@ -19,7 +19,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import EXAMPLES, ROOT, run_cli
+from conftest import EXAMPLES, FIXTURES, ROOT, run_cli
 from riskcheck.casefile import read_case
 from riskcheck.questions import GROUPS
 from riskcheck.schema import json_schema
@@ -443,3 +443,38 @@ def test_riskcheck_check_does_not_import_the_web_app(tmp_path: Path) -> None:
             "'uvicorn', 'riskcheck.questions', 'riskcheck.casefile'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "0 []"
+
+
+def test_nothing_the_form_does_not_ask_is_lost_on_the_way_through_it(app: Any) -> None:
+    """Every fixture and example, uploaded, shown as the form and sent back as a browser would: the same
+    case, including what the form does not ask (a read notice's statements and language, waivers)."""
+    from riskcheck.loading import load
+
+    files = sorted([*FIXTURES.glob("*.yaml"), *EXAMPLES.glob("*.yaml")])
+    with_statements = 0
+    for path in files:
+        form = request(app, "POST", "/upload?lang=ja", files={"file": (path.name, path.read_bytes(), "text/yaml")})
+        assert form.status_code == 200, path.name
+        again = request(app, "POST", "/?lang=ja", data={**form_values(form.text), "action": "check"})
+        original = read_case(str(path))
+        with_statements += any(d.states for d in original.documents)
+        got = unordered(read_case_text(hidden_case(again.text)))
+        want = unordered(original)
+        got["id"] = want["id"] = None
+        assert got == want, path.name
+    assert with_statements >= 5, "the cases with a read notice are the point of this test"
+
+
+def test_editing_answers_keeps_the_notice_read_into_the_case(app: Any) -> None:
+    """The result page's "edit answers" goes back to the form; checking again still finds what the read
+    notice contradicts."""
+    path = FIXTURES / "notice-contradicts-promise.fires.yaml"
+    first = request(app, "POST", "/upload?lang=en", files={"file": (path.name, path.read_bytes(), "text/yaml")})
+    result = request(app, "POST", "/?lang=en", data={**form_values(first.text), "action": "check"})
+    edited = request(app, "POST", "/edit?lang=en", data={"case": hidden_case(result.text)})
+    again = request(app, "POST", "/?lang=en", data={**form_values(edited.text), "action": "check"})
+    original = read_case(str(path))
+    kept = read_case_text(hidden_case(again.text))
+    assert [d.states for d in kept.documents] == [d.states for d in original.documents] and original.documents[0].states
+    quoted = re.findall(r"Evidence: [^<]*line (\d+)", again.text)
+    assert quoted and quoted == re.findall(r"Evidence: [^<]*line (\d+)", result.text)

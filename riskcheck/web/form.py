@@ -4,7 +4,9 @@ Field names are the catalogue's case paths: ``offer.company`` for a question ask
 ``people.0.name`` (``<group>.<row>.<field>``) in a repeated group. Choices are sent as their codes;
 typed answers (amounts like ``42万``, dates like ``2027/02/01``, ``?`` or ``不明``) are read by the same
 parsers as ``riskcheck init``. Rows left blank are ignored; a person's ``id`` travels in a hidden
-field so that promises can name who said them.
+field so that promises can name who said them. Nothing of a case the form does not ask is lost on the
+way through it: those parts travel in hidden fields too (``rest`` for the case, ``<group>.<row>.kept``
+for an item: a read document's statements and language, waivers) and are put back under the answers.
 """
 
 from __future__ import annotations
@@ -73,9 +75,55 @@ def from_case(case: Case) -> Values:
         received = doc["received"]
         values[f"documents.{i}.received"] = "promised" if received is False else "yes"
         values[f"documents.{i}.received_date"] = received.isoformat() if isinstance(received, date) else ""
-    rest = {k: case.model_dump(mode="json", by_alias=True)[k] for k in ("waivers", "expect") if data.get(k)}
+    rest = case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for key in ("riskcheck", "id"):
+        rest.pop(key, None)
+    for group in GROUPS:
+        if not group.repeated:
+            for q in group.questions:
+                _drop(rest, q.field.split("."))
+            continue
+        for i, item in enumerate(_drop(rest, group.path.split(".")) or []):
+            kept = {k: v for k, v in item.items() if k not in _ASKED[group.key]}
+            values[f"{group.key}.{i}.kept"] = json.dumps(kept, ensure_ascii=False) if kept else ""
     values["rest"] = json.dumps(rest, ensure_ascii=False) if rest else ""
     return values
+
+
+_ASKED = {g.key: {q.field for q in g.questions} | {"id"} for g in GROUPS if g.repeated}
+"""The fields of each repeated group's items the form asks (a person's ``id`` travels on its own)."""
+
+
+def _drop(data: dict[str, Any], path: list[str]) -> Any:
+    """Remove ``path`` from ``data`` (and the sections it leaves empty); returns what was there."""
+    head, rest = path[0], path[1:]
+    if not isinstance(data, dict) or head not in data:
+        return None
+    if not rest:
+        return data.pop(head)
+    found = _drop(data[head], rest)
+    if data[head] == {}:
+        del data[head]
+    return found
+
+
+def _kept(raw: Any) -> dict[str, Any]:
+    """What a hidden ``rest`` or ``kept`` field carries: the case's parts the form does not ask, as they
+    were (a candidate's read notice, its statements, waivers); anything unreadable is nothing."""
+    try:
+        kept = json.loads(raw) if isinstance(raw, str) and raw else {}
+    except ValueError:
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def _under(data: dict[str, Any], kept: dict[str, Any]) -> None:
+    """Put ``kept`` into ``data`` wherever the form's own answers left the place empty."""
+    for key, value in kept.items():
+        if key not in data:
+            data[key] = value
+        elif isinstance(data[key], dict) and isinstance(value, dict):
+            _under(data[key], value)
 
 
 def blank(lang: str) -> Values:
@@ -202,14 +250,7 @@ def to_case(values: Values, lang: str) -> Case:
         items = _items(values, group, answer, ids)
         if items:
             data.setdefault("terms", {})[GROUP[group].path.split(".")[1]] = items
-    rest = values.get("rest")
-    if rest:
-        try:
-            kept = json.loads(rest)
-        except ValueError:
-            kept = None
-        if isinstance(kept, dict):
-            data.update({k: v for k, v in kept.items() if k in ("waivers", "expect")})
+    _under(data, {k: v for k, v in _kept(values.get("rest")).items() if k not in ("riskcheck", "id")})
     if errors:
         raise FormErrors(errors)
     return load_case(Document(data, text("web.form.source", lang)), data["id"])
@@ -239,5 +280,6 @@ def _items(values: Values, group: str, answer: Any, ids: list[str]) -> list[dict
             value = answer(f"{group}.{row}.{q.field}", q, row, ids)
             if value is not None:
                 item[q.field] = value
+        _under(item, {k: v for k, v in _kept(values.get(f"{group}.{row}.kept")).items() if k not in _ASKED[group]})
         items.append(item)
     return items

@@ -170,6 +170,9 @@ def _rows(lang: str, group: Group, values: Values, errors: dict[str, str], focus
         if group.key == "people":
             out.append(f'<input type="hidden" name="people.{row}.id" '
                        f'value="{escape(str(values.get(f"people.{row}.id", "")))}">')
+        if values.get(f"{group.key}.{row}.kept"):  # what the form does not ask of this item (forms.from_case)
+            out.append(f'<input type="hidden" name="{group.key}.{row}.kept" '
+                       f'value="{escape(str(values[f"{group.key}.{row}.kept"]))}">')
         out.append('<div class="qs">')
         for q in group.questions:
             name = f"{group.key}.{row}.{q.field}"
