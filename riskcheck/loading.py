@@ -316,6 +316,8 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str, source: str, offset: int, 
     def at(number: int | None) -> int | None:
         return number + offset if number is not None else start_line
 
+    if "maximum nesting depth" in problem:  # libyaml's own limit (PyYAML 6.0.4 on): the same refusal as ours
+        return InputError(source, Message("load.too_deep", limit=MAX_DEPTH), at(line))
     if "could not determine a constructor" in problem:
         tag = problem.rsplit("tag ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
         return InputError(source, Message("load.yaml_tag", ("tag",), tag=_short(tag)), at(line))
