@@ -90,7 +90,7 @@ ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,;:'()/-]+[A-Za-z]{2,}){2,}")
 """Three English words in a row: a phrase a user would read."""
 NOT_WORDS = {
     "render/audit_html.py": {"Segoe UI", "Hiragino Sans", "Noto Sans CJK JP", "http://www.w3.org/2000/svg"},
-    "loading.py": {"could not determine a constructor", "mapping values are not allowed"},
+    "loading.py": {"could not determine a constructor", "mapping values are not allowed", "maximum nesting depth"},
     "japanese.py": {"The same values in Japanese (or in any language of the catalogue)."},
 }
 """Literals that are not words for the reader: font names, the YAML parser's messages matched to give
