@@ -132,8 +132,8 @@ class FindingMaker:
         except KeyError:
             pass
         except TypeError:  # a list or a map (``|missing``): filled every time
-            return tuple(parts if isinstance(parts, str) else self._fill(parts, scope) for parts in self.texts)
-        texts = tuple(parts if isinstance(parts, str) else self._fill(parts, scope) for parts in self.texts)
+            return self._fill_all(scope)
+        texts = self._fill_all(scope)
         if len(self.filled) >= FILLED_PER_RULE:  # free text (what was said) rarely repeats: keep memory flat
             self.filled.clear()
         self.filled[values] = texts
@@ -151,6 +151,9 @@ class FindingMaker:
         if fact.get("text") is not None:
             evidence["text"] = REDACTED[self.lang] if self.redact else fact["text"]
         return evidence
+
+    def _fill_all(self, scope: dict[str, dict[str, Any]]) -> tuple[str, ...]:
+        return tuple(parts if isinstance(parts, str) else self._fill(parts, scope) for parts in self.texts)
 
     def _fill(self, parts: list[Part], scope: dict[str, dict[str, Any]]) -> str:
         return "".join(part if isinstance(part, str) else self._value(part, scope) for part in parts)

@@ -404,3 +404,16 @@ def put(data: dict[str, Any], path: str, value: Any) -> None:
             data[part] = {}
         data = data[part]
     data[last] = value
+
+
+def drop(data: dict[str, Any], path: str) -> Any:
+    """Remove ``path`` from ``data`` (and the sections it leaves empty); returns what was there."""
+    head, _, rest = path.partition(".")
+    if not isinstance(data, dict) or head not in data:
+        return None
+    if not rest:
+        return data.pop(head)
+    found = drop(data[head], rest)
+    if data[head] == {}:
+        del data[head]
+    return found

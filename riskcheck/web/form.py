@@ -20,7 +20,7 @@ from riskcheck import questions as qs
 from riskcheck.case import Case, load_case
 from riskcheck.i18n import text
 from riskcheck.loading import Document
-from riskcheck.questions import GROUP, GROUPS, Question, get, new_id, put
+from riskcheck.questions import GROUP, GROUPS, Question, drop, get, new_id, put
 
 Values = dict[str, Any]
 """Form values: field name -> str (or a list of str for checkboxes)."""
@@ -81,9 +81,9 @@ def from_case(case: Case) -> Values:
     for group in GROUPS:
         if not group.repeated:
             for q in group.questions:
-                _drop(rest, q.field.split("."))
+                drop(rest, q.field)
             continue
-        for i, item in enumerate(_drop(rest, group.path.split(".")) or []):
+        for i, item in enumerate(drop(rest, group.path) or []):
             kept = {k: v for k, v in item.items() if k not in _ASKED[group.key]}
             values[f"{group.key}.{i}.kept"] = json.dumps(kept, ensure_ascii=False) if kept else ""
     values["rest"] = json.dumps(rest, ensure_ascii=False) if rest else ""
@@ -92,19 +92,6 @@ def from_case(case: Case) -> Values:
 
 _ASKED = {g.key: {q.field for q in g.questions} | {"id"} for g in GROUPS if g.repeated}
 """The fields of each repeated group's items the form asks (a person's ``id`` travels on its own)."""
-
-
-def _drop(data: dict[str, Any], path: list[str]) -> Any:
-    """Remove ``path`` from ``data`` (and the sections it leaves empty); returns what was there."""
-    head, rest = path[0], path[1:]
-    if not isinstance(data, dict) or head not in data:
-        return None
-    if not rest:
-        return data.pop(head)
-    found = _drop(data[head], rest)
-    if data[head] == {}:
-        del data[head]
-    return found
 
 
 def _kept(raw: Any) -> dict[str, Any]:
