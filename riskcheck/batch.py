@@ -89,8 +89,8 @@ def item_entry(checker: Checker, item: Item, fail_on: str) -> Entry:
     return result.to_dict(fail_on)
 
 
-def _work(factory: Callable[[], Checker], built: Checker | None, fail_on: str, prepare: Prepare, tasks: Any,
-          results: Any, progress: Any, parent: int) -> None:
+def _work(factory: Callable[[], Checker], fail_on: str, prepare: Prepare, tasks: Any, results: Any,
+          progress: Any, parent: int) -> None:
     """A worker process: chunks in, prepared entries out, until a ``None`` chunk.
 
     Each answer is sent before the next chunk starts, so the chunk a dead worker was holding
@@ -102,7 +102,7 @@ def _work(factory: Callable[[], Checker], built: Checker | None, fail_on: str, p
     _on_resume(None)  # a forked worker would inherit the supervisor's
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by Pool._start
     _die_with(parent)
-    checker = built if built is not None else factory()
+    checker = factory()
     gc.freeze()  # what exists now lives as long as the worker: keep it out of every garbage collection
     results.send(READY)
     while (chunk := _next_chunk(tasks, parent)) is not None:
@@ -166,11 +166,8 @@ class Pool:
     passed through ``prepare`` (a picklable function) before it comes back."""
 
     def __init__(self, factory: Callable[[], Checker], jobs: int, fail_on: str, prepare: Prepare, *,
-                 case_timeout: float = CASE_TIMEOUT, lang: str = "en", built: Checker | None = None):
+                 case_timeout: float = CASE_TIMEOUT, lang: str = "en"):
         self.factory = factory
-        self.built = built
-        """A Checker the supervisor built already: a forked worker starts with its copy (no packs loaded or
-        rules compiled again); a spawned one (a replacement) calls ``factory``."""
         self.jobs = max(jobs, 1)
         self.fail_on = fail_on
         self.prepare = prepare
@@ -283,9 +280,8 @@ class Pool:
         reader, writer = context.Pipe(duplex=False)
         _widen(reader)
         progress = context.RawArray("d", 3)
-        process = context.Process(target=_work, args=(self.factory, self.built if fork else None, self.fail_on,
-                                                      self.prepare, tasks, writer, progress, os.getpid()),
-                                  daemon=True)
+        process = context.Process(target=_work, args=(self.factory, self.fail_on, self.prepare, tasks, writer,
+                                                      progress, os.getpid()), daemon=True)
         # Started with the stop signals blocked (the mask is kept across fork and exec), so a Ctrl-C while
         # it boots waits for the worker's own dispositions, and the supervisor's waits until it has started.
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)

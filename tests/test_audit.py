@@ -425,14 +425,3 @@ def test_an_unreadable_case_still_names_its_company_and_position(tmp_path: Path)
         ("error", "株式会社テスト", "PM"), ("error", None, None)]
     redacted = run_cli("audit", str(path), "--format", "jsonl", "--jobs", "1", "--redact").stdout
     assert "株式会社テスト" not in redacted and '"PM"' not in redacted
-
-
-def test_forked_workers_start_with_the_checker_the_supervisor_built(tmp_path: Path) -> None:
-    """The supervisor has built its Checker already (to refuse bad packs before any case): forked workers
-    start with their copy of it, and only a spawned replacement calls the factory."""
-    path = jsonl_cases(tmp_path, 60)
-    _, clean = pool_entries(path, Options(lang="en").checker)
-    flag = tmp_path / "factory-called"
-    pool, entries = pool_entries(path, functools.partial(_dies_the_first_time, str(flag)), jobs=2,
-                                 built=Options(lang="en").checker())
-    assert entries == clean and not flag.exists() and pool.deaths == 0

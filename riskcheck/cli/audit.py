@@ -69,8 +69,7 @@ def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | Non
 
         prepared = functools.partial(prepare_marked, Baseline.load(baseline_file), only_new, FORMATS[fmt],
                                      options.fail_on, lang=options.lang)
-    pool = Pool(options.checker, jobs, options.fail_on, prepared, case_timeout=case_timeout, lang=options.lang,
-                built=checker)
+    pool = Pool(options.checker, jobs, options.fail_on, prepared, case_timeout=case_timeout, lang=options.lang)
     sources = Inputs(list(inputs), InputOptions(extra_columns, options.lang, say, redact=options.redact))
     results = pool.run(sources.items())
     cases: Iterable[Any] = results
