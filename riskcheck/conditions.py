@@ -34,8 +34,10 @@ from riskcheck.validation import close_match
 from riskcheck.vocabulary import TOPICS
 
 MARKER = "_go"
-"""Every compiled rule starts with a pattern on the marker fact, asserted last: durable_rules
-only re-checks ``$not`` patterns correctly when the rule is triggered after all other facts."""
+"""A compiled rule with ``unless`` patterns (or no pattern at all) starts with a pattern on the marker
+fact, asserted last: durable_rules only re-checks ``$not`` patterns correctly when the rule is
+triggered after all other facts. A rule of plain ``when`` patterns needs no marker (joins of facts
+match whatever order they arrive in) and goes without: one pattern less for the engine to set up."""
 
 MAX_PATTERNS = 16
 MAX_TERMS = 31
@@ -302,7 +304,7 @@ def compile_rule(when: list[dict[str, Any] | None], unless: list[dict[str, Any] 
     if len(when) + len(unless) + 1 > MAX_PATTERNS:
         raise ConditionError(("when",), msg("pack.too_many_patterns", most=MAX_PATTERNS - 1, limit=MAX_PATTERNS))
     compiler = _RuleCompiler(unreadable)
-    patterns: list[dict[str, Any]] = [{MARKER: {"t": MARKER}}]
+    patterns: list[dict[str, Any]] = []
     for i, spec in enumerate(when):
         if spec is None:
             continue
@@ -313,9 +315,10 @@ def compile_rule(when: list[dict[str, Any] | None], unless: list[dict[str, Any] 
             raise ConditionError(("when", i, "as"), msg("pack.alias_name", alias=alias))
         patterns.append({alias: compiler.pattern(spec, ("when", i), alias)})
         compiler.aliases[alias] = spec["fact"]
-    for i, spec in enumerate(unless):
-        if spec is not None:
-            patterns.append({f"unless{i}$not": compiler.pattern(spec, ("unless", i), None)})
+    negated = [{f"unless{i}$not": compiler.pattern(spec, ("unless", i), None)}
+               for i, spec in enumerate(unless) if spec is not None]
+    if negated or not patterns:
+        patterns = [{MARKER: {"t": MARKER}}, *patterns, *negated]
     return Compiled({"all": patterns}, compiler.aliases, compiler.missing)
 
 

@@ -9,18 +9,22 @@ The C engine is used directly as a matcher (see ``shared/durable-rules.md``), ne
   is evaluated with all facts present; unmatched facts (result code 1) are normal;
 * ``$or`` branches fire once each: matches are de-duplicated by (rule, bound facts);
 * joins never use the engine's own ``id`` attribute (it can read freed memory);
-* each case's state is deleted right after it, so the 1024-session limit is never reached;
-  ``delete_state`` frees a state slot's action context, which is uninitialised until an action
-  has run in that slot: one warm-up case that fires initialises the slot, and since sessions
-  run one at a time and the pool's free list is last-in first-out, every case reuses it;
+* cases run one at a time in one session, which is emptied after each case: its facts are
+  retracted, the marker first, so no rule is re-evaluated on the way out. Creating a session
+  costs more than the case's whole match (durable_rules sets up about 10 KB for every pattern of
+  every rule), so the session is kept; it is deleted only when a case ends otherwise (an error, a
+  signal) or something is left in it, and the next case then starts a fresh one. That keeps the
+  1024-session limit out of reach. ``delete_state`` frees a state slot's action context, which is
+  uninitialised until an action has run in that slot: one warm-up case that fires initialises the
+  slot, and since the pool's free list is last-in first-out, every later session reuses it;
 * rules and facts are serialised by one encoder (``encode``: UTF-8 JSON): a non-ASCII literal
   encoded differently on each side silently never matches;
 * numbers are written so the engine can read them: its JSON parser (``getNumber`` in
   ``src/rules/json.c``) accepts an exponent only after a decimal point, so ``1e-05`` or
   ``1e+16`` end at the ``1``, the rest of the fact is misread and the process segfaults when
   the session's actions start; ``encode`` writes such numbers as ``1.0e-05``;
-* a ruleset's alpha node links to at most 256 patterns (``BETA_LIST_LENGTH``; every rule starts
-  on the marker), so rules are spread over as many rulesets as they need, each case runs through
+* a ruleset's alpha node links to at most 256 patterns (``BETA_LIST_LENGTH``; every rule with
+  ``unless`` starts on the marker, many rules test the same kind), so rules are spread over as many rulesets as they need, each case runs through
   all of them in order, and the matches are merged in that order.
 
 Only what the rules read goes to the engine (``Payload``): facts of kinds no rule names are left
@@ -82,6 +86,8 @@ SESSION = "0"
 the same session id. Each fact carries it: durable_rules rewrites a fact that lacks one."""
 MARKER_FACT = {"id": MARKER, "t": MARKER, "sid": SESSION}
 """Asserted last in every case: every rule starts with a pattern on it."""
+MARKER_GONE = {"id": MARKER, "sid": SESSION}
+"""Retracted first at the end of every case: a fact is retracted by its id."""
 _names = itertools.count()
 
 _ID = operator.itemgetter("id")
@@ -302,7 +308,7 @@ class Matcher:
         warm = encode([{"id": "w", "t": "_warm", "sid": SESSION}])
         with signals_held():  # cut between its assert and its action, the warm-up's delete_state crashes
             for handle in self.handles:
-                self._fire(handle, warm)
+                self._fire(handle, warm, None)
 
 
     def match(self, facts: list[dict[str, Any]]) -> list[Match]:
@@ -311,12 +317,14 @@ class Matcher:
         A match message names its rule first (``{"RULE":{...}}``) and echoes the bound facts. When
         each fact a rule binds is the only one of its kind in the case (the case fact always is), the
         rule's name says which facts matched and the message is not parsed."""
-        payload = encode([*self.payload.facts(facts), MARKER_FACT])
+        sent = self.payload.facts(facts)
+        payload = encode([*sent, MARKER_FACT])
+        retraction = encode([MARKER_GONE, *({"id": fact["id"], "sid": SESSION} for fact in sent)])
         by_id = {fact["id"]: fact for fact in facts}
         only = _only_of_kind(facts)
         seen: dict[tuple[str, ...], Match] = {}
         for handle in self.handles:
-            for message in self._fire(handle, payload):
+            for message in self._fire(handle, payload, retraction):
                 rule = message[2:message.find('"', 2)]
                 binds = self.binds.get(rule)
                 if binds is not None and binds[1] <= only.keys():
@@ -333,9 +341,12 @@ class Matcher:
         return list(seen.values())
 
     @staticmethod
-    def _fire(handle: int, payload: str) -> list[str]:
-        """The engine's match messages for one session's facts; the session is deleted after."""
+    def _fire(handle: int, payload: str, retraction: str | None) -> list[str]:
+        """The engine's match messages for one case's facts. The session is then emptied by
+        ``retraction`` (the marker first, then every fact asserted) and kept for the next case, unless
+        the case ended otherwise or anything is left to fire: then, or without a retraction, it is deleted."""
         messages = []
+        emptied = False
         try:
             code, state = dre.assert_facts(handle, payload)
             if code == 2:
@@ -345,10 +356,14 @@ class Matcher:
             while message:
                 messages.append(message)
                 message = dre.complete_and_start_action(handle, state)
+            if retraction is not None:
+                code, _ = dre.retract_facts(handle, retraction)
+                emptied = code == 0 and dre.start_action_for_state(handle, state) is None
         except EngineError:
             raise
         except Exception as exc:
             raise EngineError(f"durable_rules failed on this case: {_explained(exc)}") from None
         finally:
-            dre.delete_state(handle, SESSION)
+            if not emptied:
+                dre.delete_state(handle, SESSION)
         return messages

@@ -23,7 +23,7 @@ import pytest
 from conftest import EXAMPLES, FIXTURES, ROOT, write
 from riskcheck import engine, facts
 from riskcheck.case import Case, load_case
-from riskcheck.conditions import MAX_ALTERNATIVES, MAX_PATTERNS, MAX_TERMS
+from riskcheck.conditions import MARKER, MAX_ALTERNATIVES, MAX_PATTERNS, MAX_TERMS
 from riskcheck.engine import MAX_PROPERTIES, MAX_RULES_PER_RULESET, PATTERNS_PER_RULESET, encode
 from riskcheck.evaluate import Checker
 from riskcheck.facts import FACT_MODELS, SET_FIELDS
@@ -569,3 +569,78 @@ def test_a_signal_during_the_warm_up_does_not_crash() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 0, (proc.returncode, proc.stderr[-2000:])
     assert int(proc.stdout) > 50, "the timer must interrupt some start-ups"
+
+
+# One session for every case, emptied after each (``Matcher._fire``): no case may see another's facts.
+GO = {MARKER: {"t": MARKER}}
+
+
+def _signature(found: list[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+    return sorted((rule, sorted((alias, fact["id"]) for alias, fact in bound.items())) for rule, bound in found)
+
+
+def test_a_kept_session_matches_as_a_fresh_one(packs: list[Any]) -> None:
+    """Every shipped fixture and example, with the shipped packs and the trap pack, matched one after
+    another in one session (forwards, then backwards, so each case follows a different one) gives what
+    it gives alone in a session of its own."""
+    cases = [load_case(load(str(path)), path.stem)
+             for path in sorted([*FIXTURES.glob("*.yaml"), *EXAMPLES.glob("*.yaml")])]
+    for checker in (Checker(packs), Checker(load_packs([str(TRAPS)]))):
+        rules = {rid: rule.compiled.ruleset_rule for rid, rule in checker.rules.items()}
+        fact_lists = [facts.build(case, checker.matcher.kinds) for case in cases]
+        alone = []
+        for fact_list in fact_lists:
+            fresh = engine.Matcher(rules)
+            alone.append(_signature(fresh.match(fact_list)))
+        assert any(alone), "nothing matched: this test would prove nothing"
+        kept = engine.Matcher(rules)
+        forwards = [_signature(kept.match(fact_list)) for fact_list in fact_lists]
+        backwards = [_signature(kept.match(fact_list)) for fact_list in reversed(fact_lists)][::-1]
+        assert forwards == alone and backwards == alone
+
+
+def test_unless_after_a_case_that_blocked_it() -> None:
+    """A fact that blocked an ``unless`` in one case is gone in the next, and a fact that was missing is
+    not remembered: alternating the two, each case gets its own answer."""
+    rules = {"NONE-2": {"all": [GO, {"x$not": {"$and": [{"t": "x"}, {"v": 2}]}}]},
+             "ONE": {"all": [GO, {"x": {"$and": [{"t": "x"}, {"v": 1}]}}]}}
+    matcher = engine.Matcher(rules)
+    for n in range(50):
+        value = 1 + n % 2
+        found = sorted(rule for rule, _ in matcher.match([{"id": "x:0", "t": "x", "v": value}]))
+        assert found == (["NONE-2", "ONE"] if value == 1 else []), n
+
+
+def test_a_case_the_engine_refuses_leaves_nothing_behind() -> None:
+    """A case that fails in the engine (two facts with one id) ends its session; the next case starts
+    afresh and matches as if the failed one had never been."""
+    rules = {"ONE": {"all": [GO, {"x": {"$and": [{"t": "x"}, {"v": 1}]}}]},
+             "NONE": {"all": [GO, {"x$not": {"t": "x"}}]}}
+    matcher = engine.Matcher(rules)
+    for _ in range(3):
+        with pytest.raises(engine.EngineError, match="duplicate"):
+            matcher.match([{"id": "x:0", "t": "x", "v": 1}, {"id": "x:0", "t": "x", "v": 1}])
+        assert [rule for rule, _ in matcher.match([])] == ["NONE"]
+        assert [rule for rule, _ in matcher.match([{"id": "x:0", "t": "x", "v": 1}])] == ["ONE"]
+
+
+def test_rules_without_unless_need_no_marker(packs: list[Any]) -> None:
+    """Only rules with ``unless`` (or with no pattern) wait for the marker; the others match whatever
+    order their facts arrive in. On every shipped fixture and example, with the facts shuffled, they
+    match exactly as the same rules do with the marker in front."""
+    cases = [load_case(load(str(path)), path.stem)
+             for path in sorted([*FIXTURES.glob("*.yaml"), *EXAMPLES.glob("*.yaml")])]
+    chance = random.Random(17)
+    for checker in (Checker(packs), Checker(load_packs([str(TRAPS)]))):
+        rules = {rid: rule.compiled.ruleset_rule for rid, rule in checker.rules.items()}
+        plain = [rid for rid, rule in rules.items() if MARKER not in rule["all"][0]]
+        assert plain and all("$not" not in json.dumps(rules[rid]) for rid in plain)
+        assert all("$not" not in json.dumps(rule) or MARKER in rule["all"][0] for rule in rules.values())
+        marked = engine.Matcher({rid: rule if rid not in plain else {"all": [GO, *rule["all"]]}
+                                 for rid, rule in rules.items()})
+        for case in cases:
+            fact_list = facts.build(case, checker.matcher.kinds)
+            expected = _signature(marked.match(fact_list))
+            for _ in range(3):
+                chance.shuffle(fact_list)
+                assert _signature(checker.matcher.match(fact_list)) == expected, case.id
