@@ -126,10 +126,11 @@ def test_workers_write_what_one_process_would(tmp_path: Path, fmt: str) -> None:
     inputs = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))] + [jsonl_cases(tmp_path, 40)]
     checker = Options(lang="en").checker()
     entries = [item_entry(checker, item, "high") for item in expand(inputs)]
-    expected = io.StringIO()
+    expected: Any = io.BytesIO() if FORMATS[fmt].binary else io.StringIO()
     render_entries(FORMATS[fmt], expected, entries, packs=packs_entry(checker.packs), lang="en", fail_on="high")
+    written = expected.getvalue()
     result = run_cli("audit", *inputs, "--format", fmt, "--jobs", "2", "--lang", "en")
-    assert result.stdout_bytes == expected.getvalue().encode("utf-8")
+    assert result.stdout_bytes == (written if isinstance(written, bytes) else written.encode("utf-8"))
 
 
 class KillingChecker(Checker):

@@ -60,7 +60,7 @@ def audit(options: Options, inputs: tuple[str, ...], fmt: str, output: str | Non
     """
     if only_new and not baseline_file:
         raise RiskcheckError(text("audit.only_new_needs_baseline", options.lang))
-    if FORMATS[fmt].binary and output in (None, "-"):
+    if FORMATS[fmt].needs_file and output in (None, "-"):
         raise RiskcheckError(text("audit.xlsx.needs_file", options.lang, format=fmt))
     checker = options.checker()
     prepared = functools.partial(prepare, FORMATS[fmt], options.fail_on, lang=options.lang)

@@ -94,9 +94,12 @@ class Renderer:
     """Base renderer: keeps the stream and the options; subclasses write."""
 
     binary = False
-    """True for a binary format (a workbook): it receives a binary stream, and needs a file to write to."""
+    """True when the renderer writes bytes: it receives a binary stream (a workbook; JSON Lines, whose
+    lines its ``encode`` makes as UTF-8 bytes in the workers and hands on untouched)."""
+    needs_file = False
+    """True for a format that cannot go to standard output (a workbook): ``audit`` asks for ``-o FILE``."""
 
-    def __init__(self, out: IO[str], *, packs: list[dict[str, str]], lang: str, fail_on: str, generator: str):
+    def __init__(self, out: IO[Any], *, packs: list[dict[str, str]], lang: str, fail_on: str, generator: str):
         self.out = out
         self.packs = packs
         self.lang = lang
@@ -134,7 +137,7 @@ def generator() -> str:
     return f"riskcheck {__version__}"
 
 
-def render(renderer_class: type[Renderer], out: IO[str], cases: Iterable[Prepared], *, packs: list[dict[str, str]],
+def render(renderer_class: type[Renderer], out: IO[Any], cases: Iterable[Prepared], *, packs: list[dict[str, str]],
            lang: str, fail_on: str) -> dict[str, Any]:
     """Stream prepared cases through a renderer; returns the summary."""
     renderer = renderer_class(out, packs=packs, lang=lang, fail_on=fail_on, generator=generator())
@@ -147,7 +150,7 @@ def render(renderer_class: type[Renderer], out: IO[str], cases: Iterable[Prepare
     return result
 
 
-def render_entries(renderer_class: type[Renderer], out: IO[str], entries: Iterable[dict[str, Any]], *,
+def render_entries(renderer_class: type[Renderer], out: IO[Any], entries: Iterable[dict[str, Any]], *,
                    packs: list[dict[str, str]], lang: str, fail_on: str) -> dict[str, Any]:
     """``render`` for entries made in this process."""
     return render(renderer_class, out, (prepare(renderer_class, fail_on, entry, lang) for entry in entries),

@@ -1,7 +1,8 @@
 """JSON Lines: one case entry per line, streamed; the summary only decides the exit code.
 
 Each line is compact JSON in UTF-8 (orjson: no spaces after ``,`` and ``:``), keys in the entry's
-own fixed order, so the same case gives the same bytes on every run and with any ``--jobs``.
+own fixed order, so the same case gives the same bytes on every run and with any ``--jobs``. A line
+is made as bytes where the case is checked (an ``audit`` worker) and written as it is.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from riskcheck.render import Renderer, register
 
 @register("jsonl", "audit")
 class JsonlRenderer(Renderer):
-    @staticmethod
-    def encode(entry: dict[str, Any], fail_on: str, lang: str = FALLBACK) -> str:
-        try:
-            return orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE).decode()
-        except TypeError:  # what orjson does not write (an integer beyond 64 bits): the same compact form
-            return json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+    binary = True
 
-    def case(self, encoded: str) -> None:
+    @staticmethod
+    def encode(entry: dict[str, Any], fail_on: str, lang: str = FALLBACK) -> bytes:
+        try:
+            return orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE)
+        except TypeError:  # what orjson does not write (an integer beyond 64 bits): the same compact form
+            return (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+    def case(self, encoded: bytes) -> None:
         self.out.write(encoded)
 
     def finish(self, summary: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ Header words, severities and statuses are in the report's language; the header i
 severities and statuses coloured, long texts wrapped. Every text cell is stored as text (a value that
 starts with ``=`` stays a string, never a formula). The workbook is written in openpyxl's write-only
 mode, so rows stream to disk and memory stays flat; it is a binary format (``binary = True``), so the
-renderer receives a binary stream and ``audit`` requires ``-o FILE``.
+renderer receives a binary stream, and ``audit`` requires ``-o FILE`` (``needs_file = True``).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def clean(value: Any) -> str:
 @register("xlsx", "audit")
 class XlsxRenderer(Renderer):
     binary = True
+    needs_file = True
 
     def __init__(self, out: IO[Any], **options: Any):
         super().__init__(out, **options)

@@ -241,7 +241,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         yield _stream_error(name, text("web.api.time_limit", "en", seconds=settings.time_limit),
                                             fail_on)
                         return
-                    yield "".join(lines).encode("utf-8")
+                    yield b"".join(lines)
                 if chunk and isinstance(chunk[-1], BaseException):
                     yield _stream_error(name, f"{name}: the request body could not be read", fail_on)
         finally:
@@ -252,7 +252,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     def _stream_error(name: str, message: str, fail_on: str) -> bytes:
         entry = {"id": _stem(name), "source": name, "status": "error", "findings": [], "error": message}
-        return JsonlRenderer.encode(entry, fail_on).encode("utf-8")
+        return JsonlRenderer.encode(entry, fail_on)
 
     async def api_packs(request: Request) -> Response:
         authorize(request)

@@ -103,7 +103,7 @@ class Service:
         """A parsed document's report entry, an error entry when it is not a valid case (on the loop)."""
         return self.checker(lang).check_document(doc, default_id).to_dict(fail_on)
 
-    def audit_lines(self, items: list[Any], numbers: list[int], lang: str, fail_on: str) -> list[str]:
+    def audit_lines(self, items: list[Any], numbers: list[int], lang: str, fail_on: str) -> list[bytes]:
         """JSON Lines of ``riskcheck audit --format jsonl`` for work items (on the loop); items past the
         batch limit become error entries, so every input still has its line."""
         from riskcheck.batch import item_entry
