@@ -13,7 +13,6 @@ imports importlib.metadata; the bare ``import pydantic`` is lazy and skips all o
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import shutil
 import statistics
@@ -21,6 +20,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from audit_throughput import compile_bytecode  # this directory is first on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "bonus-and-overtime-taken-on-trust.yaml"
@@ -43,11 +44,7 @@ def main() -> None:
                   "class Case(pydantic.BaseModel):\n    riskcheck: int"],
         "riskcheck check": [exe, "check", str(EXAMPLE), "--format", "json"],
     }
-    # An installed riskcheck has its bytecode compiled by pip; a checkout run with PYTHONDONTWRITEBYTECODE
-    # set would compile every module from source on each run (about 60 ms), so compile it once here.
-    import riskcheck
-
-    compileall.compile_dir(os.path.dirname(riskcheck.__file__), quiet=1)
+    compile_bytecode()
     for cmd in commands.values():  # warm the OS file cache
         timed(cmd)
     samples: dict[str, list[float]] = {name: [] for name in commands}

@@ -42,7 +42,6 @@ import operator
 import os
 import re
 import sys
-from collections import Counter
 from typing import Any, Callable
 
 import orjson
@@ -278,8 +277,15 @@ def _binds(rule_id: str, rule: dict[str, Any]) -> dict[str, str] | None:
 
 def _only_of_kind(facts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The facts that are the only one of their kind, by kind."""
-    counts = Counter(map(_KIND, facts))
-    return {fact["t"]: fact for fact in facts if counts[fact["t"]] == 1}
+    only: dict[str, dict[str, Any]] = {}
+    repeated = set()
+    for fact in facts:
+        if (kind := fact["t"]) in only:
+            repeated.add(kind)
+        only[kind] = fact
+    for kind in repeated:
+        del only[kind]
+    return only
 
 
 class Matcher:
@@ -300,7 +306,7 @@ class Matcher:
                     continue
                 raise EngineError(f"durable_rules rejected the rules: {_explained(exc)}") from None
         self.payload = Payload(rules)
-        self.binds = {rule_id: (aliases, frozenset(aliases.values())) for rule_id, rule in rules.items()
+        self.binds = {rule_id: (tuple(aliases.items()), frozenset(aliases.values())) for rule_id, rule in rules.items()
                       if (aliases := _binds(rule_id, rule)) is not None}
         """For each rule whose frame has a fixed shape, the kind of fact each alias binds, and those kinds."""
         self.kinds: frozenset[str] | None = frozenset(self.payload.projectors) - {MARKER} if self.payload.prune else None
@@ -320,19 +326,18 @@ class Matcher:
         sent = self.payload.facts(facts)
         payload = encode([*sent, MARKER_FACT])
         retraction = encode([MARKER_GONE, *({"id": fact["id"], "sid": SESSION} for fact in sent)])
-        by_id = {fact["id"]: fact for fact in facts}
         only = _only_of_kind(facts)
-        seen: dict[tuple[str, ...], Match] = {}
-        for handle in self.handles:
+        by_id: dict[str, dict[str, Any]] = {}
+        seen: dict[Any, Match] = {}  # by rule name for a match read off its name (its facts are fixed), else
+        for handle in self.handles:  # by (rule, bound fact ids)
             for message in self._fire(handle, payload, retraction):
                 rule = message[2:message.find('"', 2)]
                 binds = self.binds.get(rule)
                 if binds is not None and binds[1] <= only.keys():
-                    bound = {alias: only[kind] for alias, kind in binds[0].items()}
-                    key = (rule, *map(_ID, bound.values()))
-                    if key not in seen:
-                        seen[key] = (rule, bound)
+                    if rule not in seen:
+                        seen[rule] = (rule, {alias: only[kind] for alias, kind in binds[0]})
                     continue
+                by_id = by_id or {fact["id"]: fact for fact in facts}
                 for rule, frame in orjson.loads(message).items():
                     frame.pop(MARKER, None)
                     key = (rule, *map(_ID, frame.values()))
