@@ -169,6 +169,29 @@ def test_a_lone_surrogate_is_an_error_for_its_line_only(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"riskcheck: error: {single}:1: invalid JSON: ")
 
 
+def test_json_lines_not_utf8_and_blank_in_any_script(tmp_path: Path) -> None:
+    """A line's bytes are decoded where the case is checked; what the report says does not depend on
+    where: a bad byte inside a case or at a line's start names its line and byte, a line of only
+    (ideographic, no-break) spaces is blank, and the cases around them are read."""
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b'{"riskcheck": 1, "id": "a"}\n'
+                     + b'{"riskcheck": 1, "offer": {"company": "Caf\xe9"}}\n'
+                     + b"\xff\xfe{}\n"
+                     + "\u3000 \u00a0\t\n".encode() + "\u3000{}\n".encode()
+                     + b'\r\n{"riskcheck": 1, "id": "b"}\r\n')
+    for jobs in ("1", "2"):
+        result = run_cli("audit", str(path), "--format", "jsonl", "--jobs", jobs, "--lang", "en")
+        entries = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [e["source"] for e in entries] == [f"{path}:{n}" for n in (1, 2, 3, 5, 7)]
+        assert [e["status"] == "error" for e in entries] == [False, True, True, True, False]
+        assert entries[1]["error"] == f"{path}:2: not UTF-8 text (byte 0xe9); save the file as UTF-8"
+        assert entries[2]["error"] == f"{path}:3: not UTF-8 text (byte 0xff); save the file as UTF-8"
+        assert entries[3]["error"].startswith(f"{path}:5: ")
+    japanese = run_cli("audit", str(path), "--format", "jsonl", "--jobs", "1", "--lang", "ja")
+    errors = [json.loads(line).get("error") for line in japanese.stdout.splitlines()]
+    assert f"{path}:2: " in errors[1] and "0xe9" in errors[1] and "UTF-8" in errors[1]
+
+
 def test_a_line_over_the_limit_is_skipped_to_its_end(tmp_path: Path) -> None:
     good = '{"riskcheck": 1, "id": "g"}\n'
     path = tmp_path / "long.jsonl"

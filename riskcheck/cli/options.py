@@ -38,19 +38,29 @@ class Options:
     waivers_file: str | None = None
     redact: bool = False
     today: date | None = None
+    loaded: Any = field(default=None, init=False, repr=False, compare=False)
+    """The packs, waivers and date the first ``checker()`` loaded: an ``audit`` worker forked from the
+    supervisor builds its Checker from them instead of reading and checking every pack again."""
 
     def checker(self) -> Checker:
         """Load the packs and waivers and compile them into a Checker; a problem raises RiskcheckError."""
         from riskcheck.evaluate import Checker
-        from riskcheck.rulepack import load_packs, pack_paths
-        from riskcheck.waivers import load_waivers
 
-        packs = load_packs(pack_paths(list(self.rules), self.default_rules), self.lang)
-        if not packs:
-            raise RiskcheckError(text("cli.no_packs", self.lang))
-        waivers = load_waivers(self.waivers_file) if self.waivers_file else []
-        return Checker(packs, lang=self.lang, extra_waivers=waivers, today=self.today or date.today(),
-                       redact=self.redact)
+        if self.loaded is None:
+            from riskcheck.rulepack import load_packs, pack_paths
+            from riskcheck.waivers import load_waivers
+
+            packs = load_packs(pack_paths(list(self.rules), self.default_rules), self.lang)
+            if not packs:
+                raise RiskcheckError(text("cli.no_packs", self.lang))
+            waivers = load_waivers(self.waivers_file) if self.waivers_file else []
+            self.loaded = packs, waivers, self.today or date.today()
+        packs, waivers, today = self.loaded
+        return Checker(packs, lang=self.lang, extra_waivers=waivers, today=today, redact=self.redact)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a spawned worker receives: the options without what they loaded (it loads them itself)."""
+        return {**self.__dict__, "loaded": None}
 
 
 def lang_option(help: str = "Language of messages and questions.") -> Callable[..., Any]:

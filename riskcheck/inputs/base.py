@@ -15,7 +15,7 @@ class Item(NamedTuple):
 
     ``path`` is the input file; ``part`` a sheet of a workbook; ``line`` the line (or row) of a case
     embedded in a bigger file; ``reader`` the name of the reader that turns ``data`` into a
-    document in the worker (``data`` is what it read: a JSON line's text, a table row's cells).
+    document in the worker (``data`` is what it read: a JSON line's bytes, a table row's cells).
     """
 
     path: str
