@@ -28,7 +28,7 @@ from riskcheck.errors import RiskcheckError
 from riskcheck.evaluate import Checker
 from riskcheck.facts import build
 from riskcheck.inputs import document, expand
-from riskcheck.loading import Document, parse
+from riskcheck.loading import Document
 from riskcheck.render import prepare
 from riskcheck.render.jsonl import JsonlRenderer
 from riskcheck.rulepack import load_packs, pack_paths
@@ -87,7 +87,7 @@ def main() -> None:
             checker.makers[rule].build(bound, case_facts[0]).to_dict()
 
     stages: dict[str, tuple[Callable[[], object], int]] = {
-        "parse JSON": (each(lambda i: parse(i.data or "", i.path, "json", i.line), items), len(items)),
+        "decode and parse JSON": (each(document, items), len(items)),
         "validate (pydantic)": (each(validate, docs), len(docs)),
         "facts": (each(build, cases), len(cases)),
         "match (driver + floor)": (each(lambda fs: checker.matcher.match([dict(f) for f in fs]), facts), len(cases)),
