@@ -39,6 +39,11 @@ fact, asserted last: durable_rules only re-checks ``$not`` patterns correctly wh
 triggered after all other facts. A rule of plain ``when`` patterns needs no marker (joins of facts
 match whatever order they arrive in) and goes without: one pattern less for the engine to set up."""
 
+CASE_COPY = "_case"
+"""The kind an ``unless`` pattern on the case tests in a rule whose ``when`` matches the case: a copy of the
+case fact, sent only for packs with such a rule (``engine.Payload``). durable_rules never lets one rule bind
+a fact twice, so there an ``unless`` on the case fact itself could not see the case, and never blocked."""
+
 MAX_PATTERNS = 16
 MAX_TERMS = 31
 """durable_rules keeps at most 31 and/or/join terms per pattern (each ``$and``/``$or`` counts 2,
@@ -187,9 +192,12 @@ class _RuleCompiler:
         self.unreadable = unreadable
         """Aliases of patterns that could not be read: refs to them are not checked."""
 
-    def pattern(self, spec: dict[str, Any], loc: tuple[Any, ...], alias: str | None) -> dict[str, Any]:
+    def pattern(self, spec: dict[str, Any], loc: tuple[Any, ...], alias: str | None,
+                tested_kind: str | None = None) -> dict[str, Any]:
+        """The engine's expression for one pattern; ``tested_kind``, when given, is the fact kind it tests
+        in place of the spec's own (whose fields it has)."""
         kind = spec["fact"]
-        tests: list[dict[str, Any]] = [{"t": kind}]
+        tests: list[dict[str, Any]] = [{"t": tested_kind or kind}]
         for name, value in (spec.get("where") or {}).items():
             tests.extend(self.where_item(kind, alias, name, value, loc + ("where", name)))
         expression = {"$and": tests}
@@ -315,7 +323,9 @@ def compile_rule(when: list[dict[str, Any] | None], unless: list[dict[str, Any] 
             raise ConditionError(("when", i, "as"), msg("pack.alias_name", alias=alias))
         patterns.append({alias: compiler.pattern(spec, ("when", i), alias)})
         compiler.aliases[alias] = spec["fact"]
-    negated = [{f"unless{i}$not": compiler.pattern(spec, ("unless", i), None)}
+    case_matched = "case" in compiler.aliases.values()  # an unless on the case then tests its copy
+    negated = [{f"unless{i}$not": compiler.pattern(spec, ("unless", i), None,
+                                                  CASE_COPY if spec["fact"] == "case" and case_matched else None)}
                for i, spec in enumerate(unless) if spec is not None]
     if negated or not patterns:
         patterns = [{MARKER: {"t": MARKER}}, *patterns, *negated]

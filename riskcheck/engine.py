@@ -46,7 +46,7 @@ from typing import Any, Callable
 
 import orjson
 
-from riskcheck.conditions import MARKER
+from riskcheck.conditions import CASE_COPY, MARKER
 from riskcheck.errors import RiskcheckError, signals_held
 
 
@@ -86,6 +86,7 @@ the same session id. Each fact carries it: durable_rules rewrites a fact that la
 MARKER_FACT = {"id": MARKER, "t": MARKER, "sid": SESSION}
 """Asserted last in every case: every rule starts with a pattern on it."""
 MARKER_GONE = {"id": MARKER, "sid": SESSION}
+CASE_COPY_ID = "case:copy"
 """Retracted first at the end of every case: a fact is retracted by its id."""
 _names = itertools.count()
 
@@ -154,6 +155,8 @@ class Payload:
 
     def __init__(self, rules: dict[str, dict[str, Any]]):
         self.shapes: dict[str, Shape] = {}
+        self.copy_case = any(CASE_COPY == _kind(expression) for rule in rules.values()
+                             for pattern in rule.get("all", []) + rule.get("any", []) for expression in pattern.values())
         self.prune = True
         for rule in rules.values():
             patterns = [(alias, expression) for pattern in rule.get("all", []) + rule.get("any", [])
@@ -183,12 +186,21 @@ class Payload:
                 self._paths(item, kind, kinds)
 
     def facts(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The facts as the engine gets them: pruned, each with the session id."""
+        """The facts as the engine gets them: pruned, each with the session id; and a copy of the case
+        fact when some rule has an ``unless`` on the case (``conditions.CASE_COPY``)."""
         if not self.prune:
-            return [{**fact, "sid": SESSION} for fact in facts]
+            sent = [{**fact, "sid": SESSION} for fact in facts]
+            if self.copy_case:
+                sent += [{**fact, "id": CASE_COPY_ID, "t": CASE_COPY, "sid": SESSION} for fact in facts
+                         if fact["t"] == "case"]
+            return sent
         projectors = self.projectors
-        return [{"id": fact["id"], "t": kind, "sid": SESSION, **projectors[kind](fact)}
+        sent = [{"id": fact["id"], "t": kind, "sid": SESSION, **projectors[kind](fact)}
                 for fact in facts if (kind := fact["t"]) in projectors]
+        if self.copy_case:
+            sent += [{"id": CASE_COPY_ID, "t": CASE_COPY, "sid": SESSION, **projectors[CASE_COPY](fact)}
+                     for fact in facts if fact["t"] == "case"]
+        return sent
 
 
 MAX_SHAPE_DEPTH = 8
@@ -309,7 +321,8 @@ class Matcher:
         self.binds = {rule_id: (tuple(aliases.items()), frozenset(aliases.values())) for rule_id, rule in rules.items()
                       if (aliases := _binds(rule_id, rule)) is not None}
         """For each rule whose frame has a fixed shape, the kind of fact each alias binds, and those kinds."""
-        self.kinds: frozenset[str] | None = frozenset(self.payload.projectors) - {MARKER} if self.payload.prune else None
+        self.kinds: frozenset[str] | None = (frozenset(self.payload.projectors) - {MARKER, CASE_COPY}
+                                             if self.payload.prune else None)
         """The fact kinds some rule names (``None``: all may matter); facts of other kinds never match."""
         warm = encode([{"id": "w", "t": "_warm", "sid": SESSION}])
         with signals_held():  # cut between its assert and its action, the warm-up's delete_state crashes

@@ -644,3 +644,48 @@ def test_rules_without_unless_need_no_marker(packs: list[Any]) -> None:
             for _ in range(3):
                 chance.shuffle(fact_list)
                 assert _signature(checker.matcher.match(fact_list)) == expected, case.id
+
+
+CASE_UNLESS = RULE_HEAD.replace("TOO-MUCH", "CASE-UNLESS") + """\
+    when:
+      - fact: case
+        where: {terms.monthly_salary: {gt: 100}}
+    unless:
+      - fact: case
+        where: {terms.bonus.basis: guaranteed}
+  - id: PROMISE-UNLESS-CASE
+    severity: low
+    topic: documents
+    confirm_with: [hr]
+    form: written
+    text:
+      en: {message: m, ask: a, basis: b}
+      ja: {message: m, ask: a, basis: b}
+    when:
+      - fact: promise
+        as: p
+    unless:
+      - fact: case
+        where: {offer.stage: {in: [offer_received, accepted]}}
+"""
+
+
+def test_unless_on_the_case_blocks_a_rule_that_matched_the_case(tmp_path: Path, packs: list[Any]) -> None:
+    """durable_rules never binds one fact twice in a rule, so an ``unless`` on the case fact could not see
+    the case a ``when`` pattern had matched and never blocked; it now tests a copy of the case fact,
+    sent only to packs that have such a pattern."""
+    (pack,) = load_packs([write(tmp_path, "pack.yaml", CASE_UNLESS)])
+    checker = Checker([pack])
+    assert checker.matcher.payload.copy_case and not Checker(packs).matcher.payload.copy_case  # OVERTIME-PROMISE-
+    # NOT-SETTLED has an unless on the case, but no when on it: the case fact itself serves
+    promise = [{"topic": "role", "source": "email"}]
+    for bonus, stage, expected in [("guaranteed", "final_interview", ["PROMISE-UNLESS-CASE"]),
+                                   ("past_record", "final_interview", ["CASE-UNLESS", "PROMISE-UNLESS-CASE"]),
+                                   ("past_record", "offer_received", ["CASE-UNLESS"]),
+                                   ("guaranteed", "accepted", [])]:
+        data = {"terms": {"monthly_salary": 300000, "bonus": {"basis": bonus}}, "offer": {"stage": stage},
+                "promises": promise}
+        for prune in (True, False):
+            checker.matcher.payload.prune = prune
+            assert sorted(f.rule for f in checker.check_case(case_of(data), "x").findings) == expected, (data, prune)
+    checker.matcher.payload.prune = True
