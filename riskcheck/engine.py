@@ -8,6 +8,8 @@ The C engine is used directly as a matcher (see ``shared/durable-rules.md``), ne
 * facts of one case go in one ``assert_facts`` call, the marker fact last, so every ``$not``
   is evaluated with all facts present; unmatched facts (result code 1) are normal;
 * ``$or`` branches fire once each: matches are de-duplicated by (rule, bound facts);
+* a rule never binds one fact twice, not even in an ``unless`` (``$not``) pattern: an ``unless`` on
+  the case in a rule whose ``when`` matched the case tests a copy of the case fact (``CASE_COPY``);
 * joins never use the engine's own ``id`` attribute (it can read freed memory);
 * cases run one at a time in one session, which is emptied after each case: its facts are
   retracted, the marker first, so no rule is re-evaluated on the way out. Creating a session
