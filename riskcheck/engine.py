@@ -15,7 +15,8 @@ The C engine is used directly as a matcher (see ``shared/durable-rules.md``), ne
   retracted, the marker first, so no rule is re-evaluated on the way out. Creating a session
   costs more than the case's whole match (durable_rules sets up about 10 KB for every pattern of
   every rule), so the session is kept; it is deleted only when a case ends otherwise (an error, a
-  signal) or something is left in it, and the next case then starts a fresh one. That keeps the
+  signal), something is left in it, or it held an outsized case (``KEPT_SESSION_FACTS``), and the
+  next case then starts a fresh one. That keeps the
   1024-session limit out of reach. ``delete_state`` frees a state slot's action context, which is
   uninitialised until an action has run in that slot: one warm-up case that fires initialises the
   slot, and since the pool's free list is last-in first-out, every later session reuses it;
@@ -89,6 +90,9 @@ MARKER_FACT = {"id": MARKER, "t": MARKER, "sid": SESSION}
 """Asserted last in every case: every rule starts with a pattern on it."""
 MARKER_GONE = {"id": MARKER, "sid": SESSION}
 CASE_COPY_ID = "case:copy"
+KEPT_SESSION_FACTS = 256
+"""A session that held more facts than this is deleted after its case rather than kept: its pools grow
+with the largest case they held, and a server should not keep one outsized case's memory for months."""
 """Retracted first at the end of every case: a fact is retracted by its id."""
 _names = itertools.count()
 
@@ -340,7 +344,8 @@ class Matcher:
         rule's name says which facts matched and the message is not parsed."""
         sent = self.payload.facts(facts)
         payload = encode([*sent, MARKER_FACT])
-        retraction = encode([MARKER_GONE, *({"id": fact["id"], "sid": SESSION} for fact in sent)])
+        retraction = encode([MARKER_GONE, *({"id": fact["id"], "sid": SESSION} for fact in sent)]) \
+            if len(sent) <= KEPT_SESSION_FACTS else None
         only = _only_of_kind(facts)
         by_id: dict[str, dict[str, Any]] = {}
         seen: dict[Any, Match] = {}  # by rule name for a match read off its name (its facts are fixed), else

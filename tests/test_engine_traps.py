@@ -594,6 +594,10 @@ def test_a_kept_session_matches_as_a_fresh_one(packs: list[Any]) -> None:
             alone.append(_signature(fresh.match(fact_list)))
         assert any(alone), "nothing matched: this test would prove nothing"
         kept = engine.Matcher(rules)
+        big = facts.build(case_of({"people": PEOPLE, "promises": [{"topic": "role", "by": "bucho"}] * 300}))
+        assert len(big) > engine.KEPT_SESSION_FACTS  # deleted after it, not kept: the next case starts afresh
+        fact_lists.insert(len(fact_lists) // 2, big)
+        alone.insert(len(alone) // 2, _signature(engine.Matcher(rules).match(big)))
         forwards = [_signature(kept.match(fact_list)) for fact_list in fact_lists]
         backwards = [_signature(kept.match(fact_list)) for fact_list in reversed(fact_lists)][::-1]
         assert forwards == alone and backwards == alone
