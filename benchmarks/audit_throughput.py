@@ -107,6 +107,8 @@ def audit(path: str, jobs: int, fmt: str, directory: str) -> Run:
              "code = subprocess.run(sys.argv[1:]).returncode; u = resource.getrusage(resource.RUSAGE_CHILDREN); "
              "print(time.perf_counter() - t, u.ru_maxrss, u.ru_utime + u.ru_stime, code)")
     out = os.path.join(directory, f"out.{fmt}")
+    if os.path.exists(out):  # the previous round's report: replacing it would free its pages inside the timed run
+        os.unlink(out)
     result = subprocess.run([sys.executable, "-c", probe, *RISKCHECK, "audit", path, "--jobs", str(jobs),
                              "--format", fmt, "-o", out], capture_output=True, text=True, check=True)
     seconds, rss, cpu, code = result.stdout.split()
