@@ -16,8 +16,8 @@ The C engine is used directly as a matcher (see ``shared/durable-rules.md``), ne
   costs more than the case's whole match (durable_rules sets up about 10 KB for every pattern of
   every rule), so the session is kept; it is deleted only when a case ends otherwise (an error, a
   signal), something is left in it, or it held an outsized case (``KEPT_SESSION_FACTS``), and the
-  next case then starts a fresh one. That keeps the
-  1024-session limit out of reach. ``delete_state`` frees a state slot's action context, which is
+  next case then starts a fresh one. That keeps the 1024-session limit out of reach.
+  ``delete_state`` frees a state slot's action context, which is
   uninitialised until an action has run in that slot: one warm-up case that fires initialises the
   slot, and since the pool's free list is last-in first-out, every later session reuses it;
 * rules and facts are serialised by one encoder (``encode``: UTF-8 JSON): a non-ASCII literal
@@ -27,8 +27,9 @@ The C engine is used directly as a matcher (see ``shared/durable-rules.md``), ne
   ``1e+16`` end at the ``1``, the rest of the fact is misread and the process segfaults when
   the session's actions start; ``encode`` writes such numbers as ``1.0e-05``;
 * a ruleset's alpha node links to at most 256 patterns (``BETA_LIST_LENGTH``; every rule with
-  ``unless`` starts on the marker, many rules test the same kind), so rules are spread over as many rulesets as they need, each case runs through
-  all of them in order, and the matches are merged in that order.
+  ``unless`` starts on the marker, many rules test the same kind), so rules are spread over as
+  many rulesets as they need, each case runs through all of them in order, and the matches are
+  merged in that order.
 
 Only what the rules read goes to the engine (``Payload``): facts of kinds no rule names are left
 out and the others keep only the fields some rule tests, so the engine parses, hashes and echoes
@@ -87,13 +88,14 @@ SESSION = "0"
 """Cases run one at a time, each in a fresh session deleted right after it, so every case can use
 the same session id. Each fact carries it: durable_rules rewrites a fact that lacks one."""
 MARKER_FACT = {"id": MARKER, "t": MARKER, "sid": SESSION}
-"""Asserted last in every case: every rule starts with a pattern on it."""
+"""Asserted last in every case: every rule with ``unless`` starts with a pattern on it."""
 MARKER_GONE = {"id": MARKER, "sid": SESSION}
+"""Retracted first at the end of every case: a fact is retracted by its id."""
 CASE_COPY_ID = "case:copy"
+"""The id of the case fact's copy (``conditions.CASE_COPY``)."""
 KEPT_SESSION_FACTS = 256
 """A session that held more facts than this is deleted after its case rather than kept: its pools grow
 with the largest case they held, and a server should not keep one outsized case's memory for months."""
-"""Retracted first at the end of every case: a fact is retracted by its id."""
 _names = itertools.count()
 
 _ID = operator.itemgetter("id")

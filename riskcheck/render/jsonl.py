@@ -8,7 +8,7 @@ is made as bytes where the case is checked (an ``audit`` worker) and written as 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -27,8 +27,18 @@ class JsonlRenderer(Renderer):
         except TypeError:  # what orjson does not write (an integer beyond 64 bits): the same compact form
             return (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
+    def __init__(self, out: IO[bytes], **options: Any):
+        super().__init__(out, **options)
+        try:
+            self.each_line = out.isatty()
+        except (AttributeError, ValueError, OSError):
+            self.each_line = False
+        """On a terminal each line shows as it is made, as a line-buffered text stream would show it."""
+
     def case(self, encoded: bytes) -> None:
         self.out.write(encoded)
+        if self.each_line:
+            self.out.flush()
 
     def finish(self, summary: dict[str, Any]) -> None:
         self.out.flush()
