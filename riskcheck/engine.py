@@ -196,17 +196,15 @@ class Payload:
     def facts(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The facts as the engine gets them: pruned, each with the session id; and a copy of the case
         fact when some rule has an ``unless`` on the case (``conditions.CASE_COPY``)."""
-        if not self.prune:
+        if self.prune:
+            projectors = self.projectors
+            sent = [{"id": fact["id"], "t": kind, "sid": SESSION, **projectors[kind](fact)}
+                    for fact in facts if (kind := fact["t"]) in projectors]
+        else:
             sent = [{**fact, "sid": SESSION} for fact in facts]
-            if self.copy_case:
-                sent += [{**fact, "id": CASE_COPY_ID, "t": CASE_COPY, "sid": SESSION} for fact in facts
-                         if fact["t"] == "case"]
-            return sent
-        projectors = self.projectors
-        sent = [{"id": fact["id"], "t": kind, "sid": SESSION, **projectors[kind](fact)}
-                for fact in facts if (kind := fact["t"]) in projectors]
         if self.copy_case:
-            sent += [{"id": CASE_COPY_ID, "t": CASE_COPY, "sid": SESSION, **projectors[CASE_COPY](fact)}
+            project = self.projectors[CASE_COPY] if self.prune else dict
+            sent += [{**project(fact), "id": CASE_COPY_ID, "t": CASE_COPY, "sid": SESSION}
                      for fact in facts if fact["t"] == "case"]
         return sent
 

@@ -657,14 +657,7 @@ CASE_UNLESS = RULE_HEAD.replace("TOO-MUCH", "CASE-UNLESS") + """\
     unless:
       - fact: case
         where: {terms.bonus.basis: guaranteed}
-  - id: PROMISE-UNLESS-CASE
-    severity: low
-    topic: documents
-    confirm_with: [hr]
-    form: written
-    text:
-      en: {message: m, ask: a, basis: b}
-      ja: {message: m, ask: a, basis: b}
+""" + RULE_HEAD.split("rules:\n")[1].replace("TOO-MUCH", "PROMISE-UNLESS-CASE") + """\
     when:
       - fact: promise
         as: p
